@@ -1,0 +1,1 @@
+"""Customer Success analytics: landing ingestion, demo data and publishing."""

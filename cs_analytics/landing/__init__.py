@@ -1,0 +1,1 @@
+"""Reading a landing folder (raw_contract.md) into the working warehouse."""

@@ -1,0 +1,88 @@
+"""Run settings read from the environment (marts_interface.md, "How the pipeline is invoked")."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_LANDING_DIR = PROJECT_DIR / "data" / "landing"
+DEFAULT_WAREHOUSE_PATH = PROJECT_DIR / "warehouse" / "cs_analytics.duckdb"
+DEFAULT_REPORT_DIR = PROJECT_DIR / "reports"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    landing_dir: Path
+    warehouse_path: Path
+    report_dir: Path
+    reporting_timezone: str
+    reporting_currency: str
+    as_of_date: date
+    uses_demo_landing: bool
+
+    @property
+    def working_db_path(self) -> Path:
+        """The private database dbt builds into; BI never opens it."""
+        return self.warehouse_path.with_name(f"{self.warehouse_path.stem}.work.duckdb")
+
+    def dbt_vars(self) -> dict[str, str]:
+        return {
+            "as_of_date": self.as_of_date.isoformat(),
+            "reporting_timezone": self.reporting_timezone,
+            "reporting_currency": self.reporting_currency,
+        }
+
+    def dbt_vars_json(self) -> str:
+        return json.dumps(self.dbt_vars(), sort_keys=True)
+
+    def dbt_env(self) -> dict[str, str]:
+        """Environment for dbt subprocesses: profiles.yml reads these via env_var()."""
+        return {"DBT_DUCKDB_PATH": str(self.working_db_path)}
+
+
+def _resolve(path: str, base: Path) -> Path:
+    candidate = Path(path).expanduser()
+    return candidate if candidate.is_absolute() else (base / candidate)
+
+
+def load_settings(environ: dict[str, str] | None = None) -> RunSettings:
+    """Settings from environment variables, with the documented defaults.
+
+    Relative paths are taken from the current directory, as a user typing
+    `LANDING_DIR=exports make run` would expect.
+    """
+    env = os.environ if environ is None else environ
+    cwd = Path.cwd()
+    timezone = env.get("REPORTING_TIMEZONE") or "UTC"
+    try:
+        zone = ZoneInfo(timezone)
+    except (KeyError, ValueError) as error:
+        raise ValueError(f"REPORTING_TIMEZONE={timezone!r} is not an IANA time zone") from error
+    as_of_text = env.get("AS_OF_DATE")
+    if as_of_text:
+        try:
+            as_of = date.fromisoformat(as_of_text)
+        except ValueError as error:
+            raise ValueError(f"AS_OF_DATE={as_of_text!r} is not a YYYY-MM-DD date") from error
+    else:
+        as_of = datetime.now(zone).date()
+    currency = (env.get("REPORTING_CURRENCY") or "USD").upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise ValueError(f"REPORTING_CURRENCY={currency!r} is not a three-letter currency code")
+    landing = env.get("LANDING_DIR")
+    return RunSettings(
+        landing_dir=_resolve(landing, cwd) if landing else DEFAULT_LANDING_DIR,
+        warehouse_path=_resolve(env["WAREHOUSE_PATH"], cwd)
+        if env.get("WAREHOUSE_PATH")
+        else DEFAULT_WAREHOUSE_PATH,
+        report_dir=_resolve(env["REPORT_DIR"], cwd) if env.get("REPORT_DIR") else DEFAULT_REPORT_DIR,
+        reporting_timezone=timezone,
+        reporting_currency=currency,
+        as_of_date=as_of,
+        uses_demo_landing=not landing,
+    )

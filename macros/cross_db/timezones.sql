@@ -1,0 +1,34 @@
+{#
+    Converting between UTC instants and local wall-clock time in the
+    reporting timezone. Both sides are timestamps without zone: UTC by
+    convention for `_at` columns, local for the `_local` ones.
+#}
+
+{% macro local_to_utc(local_timestamp, tz=none) -%}
+    {{ return(adapter.dispatch('local_to_utc', 'cs_analytics')(local_timestamp, tz or cs_analytics.reporting_timezone())) }}
+{%- endmacro %}
+
+{% macro default__local_to_utc(local_timestamp, tz) -%}
+    timezone('UTC', timezone('{{ tz }}', {{ local_timestamp }}))
+{%- endmacro %}
+
+{% macro spark__local_to_utc(local_timestamp, tz) -%}
+    to_utc_timestamp({{ local_timestamp }}, '{{ tz }}')
+{%- endmacro %}
+
+{% macro utc_to_local(utc_timestamp, tz=none) -%}
+    {{ return(adapter.dispatch('utc_to_local', 'cs_analytics')(utc_timestamp, tz or cs_analytics.reporting_timezone())) }}
+{%- endmacro %}
+
+{% macro default__utc_to_local(utc_timestamp, tz) -%}
+    timezone('{{ tz }}', timezone('UTC', {{ utc_timestamp }}))
+{%- endmacro %}
+
+{% macro spark__utc_to_local(utc_timestamp, tz) -%}
+    from_utc_timestamp({{ utc_timestamp }}, '{{ tz }}')
+{%- endmacro %}
+
+{# The local calendar day of a UTC instant. #}
+{% macro local_date(utc_timestamp) -%}
+    cast({{ cs_analytics.utc_to_local(utc_timestamp) }} as date)
+{%- endmacro %}

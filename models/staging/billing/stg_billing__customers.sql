@@ -1,0 +1,52 @@
+with
+
+source as (
+
+    select * from {{ source('billing', 'customers') }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        {{ landing_text('customer_id') }} as customer_id,
+        {{ landing_text('account_id') }} as account_id,
+
+        ---------- text
+        upper({{ landing_text('currency') }}) as currency,
+
+        ---------- booleans
+        {{ landing_boolean('is_test') }} as is_test,
+
+        ---------- timestamps
+        {{ landing_timestamp('created_at') }} as created_at,
+
+        ---------- load metadata
+        _loaded_at,
+        _source_file,
+        _source_row
+
+    from source
+
+),
+
+deduplicated as (
+
+    {{ deduplicate(
+        'renamed',
+        partition_by=['customer_id'],
+        order_by=['_loaded_at desc', '_source_row desc'],
+    ) }}
+
+)
+
+select
+    customer_id,
+    account_id,
+    currency,
+    is_test,
+    created_at,
+    _loaded_at,
+    _source_file
+from deduplicated

@@ -1,0 +1,1 @@
+"""Dagster code location: landing ingestion, dbt, checks, publish, on a nightly schedule."""

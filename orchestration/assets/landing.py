@@ -1,0 +1,63 @@
+"""Landing ingestion: the demo export (when no LANDING_DIR is set) and the load into `raw`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, multi_asset
+
+from cs_analytics.demo_data import ensure_demo_landing
+from cs_analytics.landing.contract import TABLES
+from cs_analytics.landing.loader import ingest_landing
+from orchestration.asset_keys import LANDING_AUDIT_KEYS, RAW_TABLE_KEYS
+from orchestration.resources import PipelineSettings
+
+_SPECS = [
+    AssetSpec(
+        RAW_TABLE_KEYS[table.path],
+        group_name="landing",
+        description=f"Landing table {table.path} as text, with load metadata.",
+        kinds={"duckdb"},
+    )
+    for table in TABLES
+] + [
+    AssetSpec(key, group_name="landing", description=f"Ingestion audit: raw.{name}.", kinds={"duckdb"})
+    for name, key in LANDING_AUDIT_KEYS.items()
+]
+
+
+@multi_asset(specs=_SPECS, name="landing")
+def landing(context: AssetExecutionContext, settings: PipelineSettings) -> Iterator[MaterializeResult]:
+    """Check the landing against the contract and replace the `raw` schema with it."""
+    run = settings.resolve()
+    if run.uses_demo_landing:
+        regenerated = ensure_demo_landing(
+            run.landing_dir, run.as_of_date, accounts=settings.demo_accounts
+        )
+        context.log.info(
+            f"demo landing {'regenerated' if regenerated else 'up to date'} in {run.landing_dir}"
+        )
+    report = ingest_landing(
+        run.working_db_path, run.landing_dir, run_id=context.run_id, started_at=datetime.now(UTC)
+    )
+    for warning in report.warnings:
+        context.log.warning(warning)
+    for table in TABLES:
+        files = [f for f in report.files if f.table_path == table.path]
+        yield MaterializeResult(
+            asset_key=RAW_TABLE_KEYS[table.path],
+            metadata={
+                "rows": report.rows_per_table[table.path],
+                "files": len(files),
+                "rows_rejected": sum(f.rows_rejected for f in files),
+                "bytes": sum(f.bytes for f in files),
+            },
+        )
+    yield MaterializeResult(
+        asset_key=LANDING_AUDIT_KEYS["landing_files"], metadata={"files": len(report.files)}
+    )
+    yield MaterializeResult(
+        asset_key=LANDING_AUDIT_KEYS["landing_rejected_lines"],
+        metadata={"rows": report.rows_rejected},
+    )

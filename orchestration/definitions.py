@@ -1,0 +1,23 @@
+"""The code location: only assembles what the other modules define."""
+
+from dagster import Definitions
+from dagster_dbt import DbtCliResource
+
+from orchestration.assets.dbt import dbt_models
+from orchestration.assets.landing import landing
+from orchestration.assets.publish import published_warehouse
+from orchestration.checks import raw_checks
+from orchestration.jobs import nightly_job, nightly_schedule
+from orchestration.project import dbt_project
+from orchestration.resources import PipelineSettings
+
+defs = Definitions(
+    assets=[landing, dbt_models, published_warehouse],
+    asset_checks=raw_checks,
+    jobs=[nightly_job],
+    schedules=[nightly_schedule()],
+    resources={
+        "dbt": DbtCliResource(project_dir=dbt_project),
+        "settings": PipelineSettings(),
+    },
+)

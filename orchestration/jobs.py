@@ -1,0 +1,30 @@
+"""The nightly job and its schedule."""
+
+from dagster import (
+    AssetSelection,
+    DefaultScheduleStatus,
+    ScheduleDefinition,
+    define_asset_job,
+    in_process_executor,
+)
+
+from cs_analytics.settings import load_settings
+
+# One process: DuckDB allows a single writer, and the steps run in sequence anyway.
+nightly_job = define_asset_job(
+    name="nightly",
+    selection=AssetSelection.all(),
+    executor_def=in_process_executor,
+    description="Landing -> raw -> dbt build (with checks) -> publish the marts.",
+)
+
+
+def nightly_schedule() -> ScheduleDefinition:
+    """02:00 every night in the reporting timezone, running from the moment it is loaded."""
+    return ScheduleDefinition(
+        name="nightly_schedule",
+        job=nightly_job,
+        cron_schedule="0 2 * * *",
+        execution_timezone=load_settings().reporting_timezone,
+        default_status=DefaultScheduleStatus.RUNNING,
+    )
