@@ -31,7 +31,8 @@ renamed as (
 
         ---------- load metadata
         _loaded_at,
-        _source_file
+        _source_file,
+        _source_row
 
     from source
 
@@ -42,7 +43,11 @@ deduplicated as (
     {{ deduplicate(
         'renamed',
         partition_by=['account_id'],
-        order_by=['updated_at desc nulls last', '_loaded_at desc'],
+        order_by=[
+            'updated_at desc nulls last',
+            '_loaded_at desc',
+            '_source_row desc',
+        ],
     ) }}
 
 )

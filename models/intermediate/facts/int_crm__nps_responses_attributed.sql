@@ -1,0 +1,1 @@
+{{ attributed_account_fact('stg_crm__nps_responses') }}

@@ -1,0 +1,1 @@
+{{ attributed_account_fact('stg_usage__events') }}
