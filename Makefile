@@ -53,7 +53,7 @@ docs: manifest
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint models macros tests/dbt
+	DBT_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt
 
 bench: manifest
 	$(BIN)/python -m cs_analytics.benchmark

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from cs_analytics.sql import quote_identifier, quote_literal
+
 MARTS_SCHEMA = "marts"
 
 
@@ -51,33 +53,45 @@ def _swap_symlink(link: Path, target: Path) -> None:
     os.replace(temporary, link)
 
 
+def _remove_leftovers(warehouse_path: Path) -> None:
+    """Staging files of builds that died before their rename; never the published ones."""
+    for leftover in warehouse_path.parent.glob(f".{warehouse_path.name}.*.tmp"):
+        leftover.unlink(missing_ok=True)
+
+
+def _copy_marts(working_db: Path, staged: Path, parquet_build: Path) -> dict[str, int]:
+    rows: dict[str, int] = {}
+    with duckdb.connect(str(staged)) as con:
+        con.execute(f"attach {quote_literal(str(working_db))} as working (read_only)")
+        con.execute(f"create schema {MARTS_SCHEMA}")
+        for name in _mart_names(con, "working"):
+            table = f"{MARTS_SCHEMA}.{quote_identifier(name)}"
+            con.execute(f"create table {table} as select * from working.{table}")
+            count = con.execute(f"select count(*) from {table}").fetchone()
+            rows[name] = int(count[0]) if count else 0
+            target = quote_literal(str(parquet_build / f"{name}.parquet"))
+            con.execute(f"copy {table} to {target} (format parquet)")
+        con.execute("detach working")
+        con.execute("checkpoint")
+    _fsync(staged)
+    return rows
+
+
 def publish_marts(working_db: Path, warehouse_path: Path, build_id: str) -> PublishResult:
     """Copy schema `marts` of the working database to WAREHOUSE_PATH and its Parquet copies."""
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(warehouse_path)
     staged = warehouse_path.with_name(f".{warehouse_path.name}.{build_id}.tmp")
-    staged.unlink(missing_ok=True)
     parquet_root = warehouse_path.with_name(f"{warehouse_path.stem}_parquet")
     parquet_build = warehouse_path.with_name(f".{warehouse_path.stem}_parquet.{build_id}")
     shutil.rmtree(parquet_build, ignore_errors=True)
     parquet_build.mkdir()
-    rows: dict[str, int] = {}
-    with duckdb.connect(str(staged)) as con:
-        con.execute("attach $path as working (read_only)", {"path": str(working_db)})
-        con.execute(f"create schema {MARTS_SCHEMA}")
-        for name in _mart_names(con, "working"):
-            # Names come from the catalog of our own build, not from user input.
-            con.execute(
-                f'create table {MARTS_SCHEMA}."{name}" as select * from working.{MARTS_SCHEMA}."{name}"'
-            )
-            count = con.execute(f'select count(*) from {MARTS_SCHEMA}."{name}"').fetchone()
-            rows[name] = int(count[0]) if count else 0
-            con.execute(
-                f"copy {MARTS_SCHEMA}.\"{name}\" to $file (format parquet)",
-                {"file": str(parquet_build / f"{name}.parquet")},
-            )
-        con.execute("detach working")
-        con.execute("checkpoint")
-    _fsync(staged)
+    try:
+        rows = _copy_marts(working_db, staged, parquet_build)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        shutil.rmtree(parquet_build, ignore_errors=True)
+        raise
     previous_parquet = parquet_root.resolve() if parquet_root.is_symlink() else None
     os.replace(staged, warehouse_path)
     _swap_symlink(parquet_root, parquet_build)

@@ -80,7 +80,9 @@ def load_settings(environ: dict[str, str] | None = None) -> RunSettings:
         warehouse_path=_resolve(env["WAREHOUSE_PATH"], cwd)
         if env.get("WAREHOUSE_PATH")
         else DEFAULT_WAREHOUSE_PATH,
-        report_dir=_resolve(env["REPORT_DIR"], cwd) if env.get("REPORT_DIR") else DEFAULT_REPORT_DIR,
+        report_dir=_resolve(env["REPORT_DIR"], cwd)
+        if env.get("REPORT_DIR")
+        else DEFAULT_REPORT_DIR,
         reporting_timezone=timezone,
         reporting_currency=currency,
         as_of_date=as_of,

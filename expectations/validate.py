@@ -12,7 +12,8 @@ from expectations.suites import SuiteDefinition
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
-import great_expectations as gx  # noqa: E402  (must see the analytics switch first)
+import great_expectations as gx
+from great_expectations.data_context.types.base import ProgressBarsConfig
 
 FAILING_ROWS_SAMPLE = 5
 
@@ -52,6 +53,8 @@ class SuiteOutcome:
 def validate_frame(suite: SuiteDefinition, frame: pd.DataFrame) -> SuiteOutcome:
     """Validate `frame` with an ephemeral GX context (nothing written to disk)."""
     context = gx.get_context(mode="ephemeral")
+    # Progress bars would interleave with the nightly's log.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     batch = (
         context.data_sources.add_pandas(name=suite.name)
         .add_dataframe_asset(name=suite.relation)
@@ -74,7 +77,8 @@ def validate_frame(suite: SuiteDefinition, frame: pd.DataFrame) -> SuiteOutcome:
         outcomes.append(
             ExpectationOutcome(
                 expectation=config.type,
-                column=config.kwargs.get("column") or ",".join(config.kwargs.get("column_list", [])),
+                column=config.kwargs.get("column")
+                or ",".join(config.kwargs.get("column_list", [])),
                 success=bool(item.success),
                 unexpected_count=int(details.get("unexpected_count") or 0),
                 sample=list(details.get("partial_unexpected_list") or []),

@@ -4,8 +4,6 @@ Blocking: when a suite fails, nothing downstream of the table (dbt, publish)
 runs in that night's job, and the published marts stay as they were.
 """
 
-from __future__ import annotations
-
 import duckdb
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, asset_check
 

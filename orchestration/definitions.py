@@ -1,23 +1,30 @@
 """The code location: only assembles what the other modules define."""
 
+import sys
+from pathlib import Path
+
 from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
 from orchestration.assets.dbt import dbt_models
 from orchestration.assets.landing import landing
 from orchestration.assets.publish import published_warehouse
+from orchestration.assets.report import nightly_report
 from orchestration.checks import raw_checks
 from orchestration.jobs import nightly_job, nightly_schedule
 from orchestration.project import dbt_project
 from orchestration.resources import PipelineSettings
 
 defs = Definitions(
-    assets=[landing, dbt_models, published_warehouse],
+    assets=[landing, dbt_models, published_warehouse, nightly_report],
     asset_checks=raw_checks,
     jobs=[nightly_job],
     schedules=[nightly_schedule()],
     resources={
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        # The dbt of this interpreter's environment, whether or not .venv/bin is on PATH.
+        "dbt": DbtCliResource(
+            project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt"))
+        ),
         "settings": PipelineSettings(),
     },
 )

@@ -8,14 +8,34 @@ from __future__ import annotations
 import os
 import sys
 
-from dagster import DagsterInstance, DagsterRunStatus
+from dagster import DagsterEvent, DagsterEventType, DagsterInstance
 
 from cs_analytics.settings import load_settings
+
+RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
 def _instance() -> DagsterInstance:
     # With DAGSTER_HOME (set by the Makefile) the run shows up in `make dev`.
     return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+
+
+def failure_messages(events: list[DagsterEvent]) -> list[str]:
+    """What a user needs to read: failed checks first, then failed steps with their error."""
+    messages = []
+    for event in events:
+        if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
+            evaluation = event.asset_check_evaluation_data
+            if not evaluation.passed:
+                detail = getattr(evaluation, "description", None) or ""
+                messages.append(f"check {evaluation.check_name} failed: {detail}".rstrip(": "))
+    for event in events:
+        if event.event_type == DagsterEventType.STEP_FAILURE:
+            error = event.step_failure_data.error
+            cause = error.cause if error and error.cause else error
+            text = cause.message.strip() if cause else "unknown error"
+            messages.append(f"step {event.step_key} failed: {text}")
+    return messages
 
 
 def main() -> int:
@@ -29,21 +49,15 @@ def main() -> int:
     )
     with _instance() as instance:
         result = defs.get_job_def("nightly").execute_in_process(
-            instance=instance, raise_on_error=False
+            run_config=RUN_CONFIG, instance=instance, raise_on_error=False
         )
+        events = list(result.all_events)
     if result.success:
         print(f"nightly: published {settings.warehouse_path}")
         return 0
     print("nightly: FAILED; the published warehouse was left as it was.", file=sys.stderr)
-    for event in result.all_events:
-        if event.is_step_failure and event.step_failure_data:
-            error = event.step_failure_data.error
-            print(f"  step {event.step_key}: {error.message.strip() if error else ''}", file=sys.stderr)
-        if event.is_asset_check_evaluation:
-            evaluation = event.event_specific_data
-            if evaluation and not evaluation.passed:
-                print(f"  check {evaluation.check_name} failed: {evaluation.description}",
-                      file=sys.stderr)
+    for message in failure_messages(events):
+        print(f"  {message}", file=sys.stderr)
     return 1
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from cs_analytics.landing.discovery import LandingFile, LandingTable, discover_landing
+from cs_analytics.sql import quote_identifier
 
 RAW_SCHEMA = "raw"
 AUDIT_SCHEMA = "audit"
@@ -56,11 +57,6 @@ class LoadReport:
     @property
     def rows_rejected(self) -> int:
         return sum(f.rows_rejected for f in self.files)
-
-
-def quote_identifier(name: str) -> str:
-    """A SQL identifier for a name read from a file, safe whatever it contains."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def sha256_of(path: Path) -> str:
@@ -110,10 +106,10 @@ def _load_file(
     relative = landing_file.path.relative_to(landing_dir).as_posix()
     build = _csv_select if landing_file.format == "csv" else _parquet_select
     select, params = build(landing_file)
-    columns = ", ".join(table.column_names)
+    columns = ", ".join((*table.column_names, "_loaded_at", "_source_file", "_source_row"))
     inserted = con.execute(
         f"""
-        insert into {RAW_SCHEMA}.{table.raw_relation} ({columns}, _loaded_at, _source_file, _source_row)
+        insert into {RAW_SCHEMA}.{table.raw_relation} ({columns})
         select *, $loaded_at, $file, row_number() over ()
         from ({select})
         """,
@@ -145,9 +141,11 @@ def _move_rejects(
     moved = con.execute(
         f"""
         insert into {RAW_SCHEMA}.landing_rejected_lines
-        select $run_id, $table_path, $file, line, cast(error_type as varchar),
-               csv_line, error_message
+        -- The parser reports one error per missing column; keep one row per line.
+        select $run_id, $table_path, $file, line, min(cast(error_type as varchar)),
+               min(csv_line), string_agg(distinct error_message, '; ')
         from landing_rejects
+        group by line
         """,
         {"run_id": run_id, "table_path": table_path, "file": relative},
     ).fetchone()
@@ -167,9 +165,7 @@ def _prepare_schemas(con: duckdb.DuckDBPyConnection, tables: list[LandingTable])
         )
     con.execute(f"create or replace table {RAW_SCHEMA}.landing_files ({FILES_COLUMNS})")
     con.execute(f"create or replace table {RAW_SCHEMA}.landing_rejected_lines ({REJECTED_COLUMNS})")
-    con.execute(
-        f"create table if not exists {AUDIT_SCHEMA}.landing_file_history ({FILES_COLUMNS})"
-    )
+    con.execute(f"create table if not exists {AUDIT_SCHEMA}.landing_file_history ({FILES_COLUMNS})")
 
 
 def ingest_landing(
@@ -209,7 +205,9 @@ def ingest_landing(
         con.execute("commit")
     for landing_table in tables:
         path = landing_table.table.path
-        report.rows_per_table[path] = sum(f.rows_loaded for f in report.files if f.table_path == path)
+        report.rows_per_table[path] = sum(
+            f.rows_loaded for f in report.files if f.table_path == path
+        )
     rejected = report.rows_rejected
     if rejected:
         report.warnings.append(

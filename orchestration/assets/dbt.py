@@ -1,7 +1,5 @@
 """The dbt project as Dagster assets: `dbt build` streams models, seeds and tests (as checks)."""
 
-from __future__ import annotations
-
 import os
 from collections.abc import Iterator, Mapping
 from typing import Any

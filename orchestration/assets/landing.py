@@ -1,7 +1,5 @@
 """Landing ingestion: the demo export (when no LANDING_DIR is set) and the load into `raw`."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -22,13 +20,17 @@ _SPECS = [
     )
     for table in TABLES
 ] + [
-    AssetSpec(key, group_name="landing", description=f"Ingestion audit: raw.{name}.", kinds={"duckdb"})
+    AssetSpec(
+        key, group_name="landing", description=f"Ingestion audit: raw.{name}.", kinds={"duckdb"}
+    )
     for name, key in LANDING_AUDIT_KEYS.items()
 ]
 
 
 @multi_asset(specs=_SPECS, name="landing")
-def landing(context: AssetExecutionContext, settings: PipelineSettings) -> Iterator[MaterializeResult]:
+def landing(
+    context: AssetExecutionContext, settings: PipelineSettings
+) -> Iterator[MaterializeResult]:
     """Check the landing against the contract and replace the `raw` schema with it."""
     run = settings.resolve()
     if run.uses_demo_landing:

@@ -1,7 +1,5 @@
 """Write-audit-publish: the marts reach WAREHOUSE_PATH only after the whole build passed."""
 
-from __future__ import annotations
-
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from cs_analytics.publish import publish_marts

@@ -1,0 +1,17 @@
+{#
+    Source freshness is measured against the run's as-of instant, not the
+    wall clock (metrics.md, Time): rerunning a past night judges the landing
+    as that night would have. `max_loaded_at` is compared in UTC.
+#}
+{% macro default__collect_freshness(source, loaded_at_field, filter) %}
+    {% call statement('collect_freshness', fetch_result=True, auto_begin=False) -%}
+        select
+            max({{ loaded_at_field }}) as max_loaded_at,
+            {{ cs_analytics.as_of_instant() }} as snapshotted_at
+        from {{ source }}
+        {% if filter %}
+        where {{ filter }}
+        {% endif %}
+    {%- endcall %}
+    {{ return(load_result('collect_freshness')) }}
+{% endmacro %}

@@ -1,0 +1,67 @@
+"""The Dagster code location: it loads, the nightly is scheduled, and the checks block."""
+
+from __future__ import annotations
+
+import pytest
+from dagster import AssetKey, DefaultScheduleStatus, Definitions
+
+
+@pytest.fixture(scope="module")
+def defs(manifest: dict) -> Definitions:
+    from orchestration.definitions import defs
+
+    return defs
+
+
+def test_definitions_load(defs: Definitions) -> None:
+    Definitions.validate_loadable(defs)
+
+
+def test_nightly_schedule_runs_at_two_in_the_reporting_timezone(
+    defs: Definitions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REPORTING_TIMEZONE", "Asia/Tokyo")
+    from orchestration.jobs import nightly_schedule
+
+    schedule = nightly_schedule()
+    assert schedule.cron_schedule == "0 2 * * *"
+    assert schedule.execution_timezone == "Asia/Tokyo"
+    assert schedule.default_status == DefaultScheduleStatus.RUNNING
+    assert schedule.job_name == "nightly"
+    assert defs.get_schedule_def("nightly_schedule").job_name == "nightly"
+
+
+def test_nightly_job_covers_landing_dbt_publish_and_report(defs: Definitions) -> None:
+    job = defs.get_job_def("nightly")
+    keys = set(job.asset_layer.executable_asset_keys)
+    assert AssetKey(["raw", "billing", "subscription_items"]) in keys
+    assert AssetKey(["stg_billing__subscription_items"]) in keys
+    assert AssetKey(["dim_build"]) in keys
+    assert AssetKey(["published_warehouse"]) in keys
+    assert AssetKey(["nightly_report"]) in keys
+
+
+def test_dbt_sources_are_the_landing_assets(defs: Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    staging = graph.get(AssetKey(["stg_billing__subscription_items"]))
+    assert AssetKey(["raw", "billing", "subscription_items"]) in staging.parent_keys
+
+
+def test_gx_check_on_raw_subscription_items_is_blocking(defs: Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    checks = {key.name: graph.get_check_spec(key) for key in graph.asset_check_keys}
+    gx = checks["gx_raw_subscription_items"]
+    assert gx.asset_key == AssetKey(["raw", "billing", "subscription_items"])
+    assert gx.blocking
+
+
+def test_dbt_tests_become_asset_checks(defs: Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    names = {key.name for key in graph.asset_check_keys}
+    assert any(name.startswith("unique_") for name in names)
+
+
+def test_publish_waits_for_every_mart(defs: Definitions) -> None:
+    graph = defs.resolve_asset_graph()
+    parents = graph.get(AssetKey(["published_warehouse"])).parent_keys
+    assert {AssetKey(["dim_build"]), AssetKey(["dim_csms"])} <= parents

@@ -1,0 +1,112 @@
+"""The nightly job end to end on a small generated company, as `make run` runs it."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cs_analytics.demo_data import generate
+
+AS_OF = date(2025, 1, 1)
+
+
+def run_nightly(
+    monkeypatch: pytest.MonkeyPatch,
+    landing: Path,
+    warehouse: Path,
+    capsys: pytest.CaptureFixture[str] | None = None,
+) -> int:
+    from orchestration.run import main
+
+    monkeypatch.setenv("LANDING_DIR", str(landing))
+    monkeypatch.setenv("WAREHOUSE_PATH", str(warehouse))
+    monkeypatch.setenv("REPORT_DIR", str(warehouse.parent / "reports"))
+    monkeypatch.setenv("AS_OF_DATE", AS_OF.isoformat())
+    return main()
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("landing")
+    generate(root, accounts=40, start=date(2024, 1, 1), end=date(2024, 12, 31), seed=7)
+    return root
+
+
+@pytest.fixture(scope="module")
+def warehouse(
+    landing: Path, manifest: dict, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    path = tmp_path_factory.mktemp("warehouse") / "cs.duckdb"
+    with pytest.MonkeyPatch.context() as patch:
+        assert run_nightly(patch, landing, path) == 0
+    yield path
+
+
+def query(path: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_published_file_holds_only_the_marts(warehouse: Path) -> None:
+    schemas = query(warehouse, "select distinct schema_name from duckdb_tables()")
+    assert schemas == [("marts",)]
+    assert query(warehouse, "select as_of_date, reporting_timezone from marts.dim_build") == [
+        (AS_OF, "UTC")
+    ]
+
+
+def test_parquet_copies_and_report_are_published(warehouse: Path) -> None:
+    parquet = warehouse.with_name("cs_parquet")
+    assert (parquet / "dim_build.parquet").is_file()
+    report = (warehouse.parent / "reports" / f"nightly_{AS_OF}.md").read_text()
+    assert "dim_build" in report and "usage/events" in report
+
+
+def test_every_landing_table_reconciles(warehouse: Path) -> None:
+    working = warehouse.with_name("cs.work.duckdb")
+    rows = query(
+        working, "select table_path, is_reconciled from audit.audit_landing_reconciliation"
+    )
+    assert len(rows) == 21
+    assert all(ok for _, ok in rows), rows
+    facts = query(
+        working, "select table_path, is_reconciled from audit.audit_account_fact_attribution"
+    )
+    assert all(ok for _, ok in facts), facts
+
+
+def test_every_generated_row_reaches_staging(landing: Path, warehouse: Path) -> None:
+    """The clean demo has no duplicates: every landed row is staged."""
+    working = warehouse.with_name("cs.work.duckdb")
+    rows = query(
+        working,
+        "select table_path, rows_landed, rows_staged from audit.audit_landing_reconciliation",
+    )
+    assert [r for r in rows if r[1] != r[2]] == []
+    assert dict((t, landed) for t, landed, _ in rows)["usage/events"] > 1000
+
+
+def test_missing_required_table_fails_and_leaves_the_published_marts(
+    landing: Path,
+    warehouse: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    broken = tmp_path / "landing"
+    shutil.copytree(landing, broken)
+    (broken / "billing" / "subscription_items.csv").unlink()
+    before = digest(warehouse)
+    assert run_nightly(monkeypatch, broken, warehouse) == 1
+    assert "billing/subscription_items" in capsys.readouterr().err
+    assert digest(warehouse) == before

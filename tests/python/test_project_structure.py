@@ -1,0 +1,126 @@
+"""The project's own rules, checked on the dbt manifest (dbt-project-evaluator cannot be installed).
+
+Each rule names what it found, so a failure says which model to fix.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cs_analytics.landing.contract import TABLES
+from cs_analytics.settings import PROJECT_DIR
+
+LAYER_PREFIXES = {
+    "staging": ("stg_",),
+    "intermediate": ("int_",),
+    "marts": ("fct_", "dim_", "rpt_"),
+    "audit": ("audit_", "quarantine_"),
+}
+
+
+def models(manifest: dict) -> list[dict]:
+    return [
+        n
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["package_name"] == "cs_analytics"
+    ]
+
+
+def layer(node: dict) -> str:
+    return node["fqn"][1]
+
+
+def test_sources_match_the_landing_contract(manifest: dict) -> None:
+    sources = {
+        (s["source_name"], s["name"]): s
+        for s in manifest["sources"].values()
+        if s["source_name"] != "landing"
+    }
+    assert set(sources) == {(t.system, t.name) for t in TABLES}
+    for table in TABLES:
+        source = sources[(table.system, table.name)]
+        assert source["identifier"] == table.raw_relation
+        documented = [c for c in source["columns"] if not c.startswith("_")]
+        assert documented == list(table.column_names), table.path
+
+
+def test_landing_tables_macro_matches_the_contract() -> None:
+    text = (PROJECT_DIR / "macros" / "landing" / "landing_tables.sql").read_text()
+    triples = re.findall(r"\('(\w+)', '(\w+)', \[([^\]]*)\]\)", text)
+    listed = {(s, t): tuple(re.findall(r"'(\w+)'", keys)) for s, t, keys in triples}
+    assert listed == {(t.system, t.name): t.primary_key for t in TABLES}
+
+
+def test_every_model_sits_in_a_layer_with_its_prefix(manifest: dict) -> None:
+    wrong = [
+        n["name"]
+        for n in models(manifest)
+        if not n["name"].startswith(LAYER_PREFIXES.get(layer(n), ("?",)))
+    ]
+    assert wrong == []
+
+
+def test_staging_reads_only_sources_and_marts_never_read_sources(manifest: dict) -> None:
+    problems = []
+    for node in models(manifest):
+        upstream = node["depends_on"]["nodes"]
+        if layer(node) == "staging" and any(not u.startswith("source.") for u in upstream):
+            problems.append(f"{node['name']} reads a model")
+        if layer(node) == "staging" and len([u for u in upstream if u.startswith("source.")]) != 1:
+            problems.append(f"{node['name']} reads more than one source")
+        if layer(node) == "marts" and any(u.startswith("source.") for u in upstream):
+            problems.append(f"{node['name']} reads a source")
+    assert problems == []
+
+
+def test_every_model_and_column_is_documented(manifest: dict) -> None:
+    missing = []
+    for node in models(manifest):
+        if not node["description"].strip():
+            missing.append(node["name"])
+        missing += [
+            f"{node['name']}.{c}"
+            for c, spec in node["columns"].items()
+            if not spec["description"].strip()
+        ]
+    assert missing == []
+
+
+def test_every_model_has_a_primary_key_test(manifest: dict) -> None:
+    tested: dict[str, set[str]] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "test" and node.get("test_metadata"):
+            for model in node["depends_on"]["nodes"]:
+                tested.setdefault(model, set()).add(node["test_metadata"]["name"])
+    untested = [
+        n["name"] for n in models(manifest) if "unique" not in tested.get(n["unique_id"], set())
+    ]
+    assert untested == []
+
+
+def test_public_marts_enforce_contracts(manifest: dict) -> None:
+    loose = [
+        n["name"]
+        for n in models(manifest)
+        if layer(n) == "marts" and not n["config"]["contract"]["enforced"]
+    ]
+    assert loose == []
+
+
+def test_no_pii_column_reaches_a_mart(manifest: dict) -> None:
+    pii = {
+        c
+        for s in manifest["sources"].values()
+        for c, spec in s["columns"].items()
+        if "pii" in spec.get("tags", []) + spec.get("config", {}).get("tags", [])
+    }
+    pii_names = {name for name in pii}
+    assert {"email"} <= pii_names, "the contacts' PII columns must stay tagged"
+    leaking = [
+        f"{n['name']}.{c}"
+        for n in models(manifest)
+        if layer(n) == "marts"
+        for c in n["columns"]
+        if c in pii_names and (n["name"], c) != ("dim_csms", "full_name")
+    ]
+    assert leaking == []
