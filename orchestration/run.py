@@ -48,7 +48,7 @@ def main() -> int:
         flush=True,
     )
     with _instance() as instance:
-        result = defs.get_job_def("nightly").execute_in_process(
+        result = defs.resolve_job_def("nightly").execute_in_process(
             run_config=RUN_CONFIG, instance=instance, raise_on_error=False
         )
         events = list(result.all_events)

@@ -28,22 +28,22 @@ def test_nightly_schedule_runs_at_two_in_the_reporting_timezone(
     assert schedule.execution_timezone == "Asia/Tokyo"
     assert schedule.default_status == DefaultScheduleStatus.RUNNING
     assert schedule.job_name == "nightly"
-    assert defs.get_schedule_def("nightly_schedule").job_name == "nightly"
+    assert defs.resolve_schedule_def("nightly_schedule").job_name == "nightly"
 
 
 def test_nightly_job_covers_landing_dbt_publish_and_report(defs: Definitions) -> None:
-    job = defs.get_job_def("nightly")
+    job = defs.resolve_job_def("nightly")
     keys = set(job.asset_layer.executable_asset_keys)
     assert AssetKey(["raw", "billing", "subscription_items"]) in keys
-    assert AssetKey(["stg_billing__subscription_items"]) in keys
-    assert AssetKey(["dim_build"]) in keys
+    assert AssetKey(["staging", "stg_billing__subscription_items"]) in keys
+    assert AssetKey(["marts", "dim_build"]) in keys
     assert AssetKey(["published_warehouse"]) in keys
     assert AssetKey(["nightly_report"]) in keys
 
 
 def test_dbt_sources_are_the_landing_assets(defs: Definitions) -> None:
     graph = defs.resolve_asset_graph()
-    staging = graph.get(AssetKey(["stg_billing__subscription_items"]))
+    staging = graph.get(AssetKey(["staging", "stg_billing__subscription_items"]))
     assert AssetKey(["raw", "billing", "subscription_items"]) in staging.parent_keys
 
 
@@ -64,4 +64,4 @@ def test_dbt_tests_become_asset_checks(defs: Definitions) -> None:
 def test_publish_waits_for_every_mart(defs: Definitions) -> None:
     graph = defs.resolve_asset_graph()
     parents = graph.get(AssetKey(["published_warehouse"])).parent_keys
-    assert {AssetKey(["dim_build"]), AssetKey(["dim_csms"])} <= parents
+    assert {AssetKey(["marts", "dim_build"]), AssetKey(["marts", "dim_csms"])} <= parents
