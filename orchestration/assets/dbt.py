@@ -38,7 +38,32 @@ def dbt_models(
     run = settings.resolve()
     # profiles.yml reads the working database path through env_var().
     os.environ.update(run.dbt_env())
+    report_stale_sources(context, dbt, run.dbt_vars_json())
     yield from dbt.cli(["build", "--vars", run.dbt_vars_json()], context=context).stream()
+
+
+def report_stale_sources(
+    context: AssetExecutionContext, dbt: DbtCliResource, vars_json: str
+) -> None:
+    """Source freshness against AS_OF_DATE (see macros/freshness.sql), as warnings.
+
+    Stale exports are worth a CSM's attention but not worth withholding the
+    night's marts: the blocking rules are the tests and checks.
+    """
+    invocation = dbt.cli(["source", "freshness", "--vars", vars_json], raise_on_error=False)
+    invocation.wait()
+    try:
+        results = invocation.get_artifact("sources.json")["results"]
+    except FileNotFoundError:
+        context.log.warning("dbt source freshness produced no sources.json")
+        return
+    for result in results:
+        if result["status"] in ("warn", "error", "runtime error"):
+            source = result["unique_id"].removeprefix("source.cs_analytics.")
+            context.log.warning(
+                f"source {source} is stale: latest {result.get('max_loaded_at')} "
+                f"({result['status']} against AS_OF_DATE)"
+            )
 
 
 def mart_asset_keys() -> list[AssetKey]:
