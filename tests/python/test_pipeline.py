@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -110,3 +111,46 @@ def test_missing_required_table_fails_and_leaves_the_published_marts(
     assert run_nightly(monkeypatch, broken, warehouse) == 1
     assert "billing/subscription_items" in capsys.readouterr().err
     assert digest(warehouse) == before
+
+
+@pytest.fixture(scope="module")
+def dirty_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("dirty") / "landing"
+    generate(root, accounts=40, start=date(2024, 1, 1), end=date(2024, 12, 31), seed=7, dirty=True)
+    return root
+
+
+@pytest.fixture(scope="module")
+def dirty_warehouse(
+    dirty_landing: Path, manifest: dict, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    path = tmp_path_factory.mktemp("dirty_warehouse") / "cs.duckdb"
+    with pytest.MonkeyPatch.context() as patch:
+        # Planted defects are warnings or quarantine rows, never a failed night.
+        assert run_nightly(patch, dirty_landing, path) == 0
+    yield path
+
+
+def test_every_planted_defect_is_detected_and_counted(
+    dirty_landing: Path, dirty_warehouse: Path
+) -> None:
+    planted = json.loads((dirty_landing / "_truth" / "defects.json").read_text())
+    working = dirty_warehouse.with_name("cs.work.duckdb")
+    audit = {
+        table: (exact, conflicting, rejected, reconciled)
+        for table, exact, conflicting, rejected, reconciled in query(
+            working,
+            "select table_path, exact_duplicate_rows, conflicting_duplicate_rows, "
+            "rows_rejected, is_reconciled from audit.audit_landing_reconciliation",
+        )
+    }
+    assert all(reconciled for *_, reconciled in audit.values())
+    assert {t: v[0] for t, v in audit.items() if v[0]} == planted["exact_duplicate_rows"]
+    assert {t: v[1] for t, v in audit.items() if v[1]} == planted["conflicting_duplicate_rows"]
+    assert {t: v[2] for t, v in audit.items() if v[2]} == planted["malformed_csv_lines"]
+    quarantined = query(
+        working,
+        "select reason, count(*) from audit.quarantine_unattributed_rows "
+        "where table_path = 'usage/events' group by reason",
+    )
+    assert quarantined == [("unknown_account", planted["orphan_usage_events"])]
