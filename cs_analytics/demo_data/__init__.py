@@ -14,5 +14,10 @@ from cs_analytics.demo_data.generate import (
     generate,
 )
 
-__all__ = ["DEFAULT_START", "GENERATOR_VERSION", "GenerationSummary", "ensure_demo_landing",
-           "generate"]
+__all__ = [
+    "DEFAULT_START",
+    "GENERATOR_VERSION",
+    "GenerationSummary",
+    "ensure_demo_landing",
+    "generate",
+]

@@ -67,8 +67,9 @@ WARMUP_DAYS = 180
 """Activities, NPS and tickets start this many days before --start (usage starts at --start)."""
 
 
-def _gaps_until(r: np.random.Generator, start: float, stop: int, mean: float,
-                shape: float) -> np.ndarray:
+def _gaps_until(
+    r: np.random.Generator, start: float, stop: int, mean: float, shape: float
+) -> np.ndarray:
     """Arrival times start + cumulative gamma gaps (mean `mean`) below `stop`.
 
     Gaps are drawn in chunks sized from the window only, so the draws never
@@ -85,8 +86,12 @@ def _gaps_until(r: np.random.Generator, start: float, stop: int, mean: float,
     return times[times < stop]
 
 
-def activities_table(seed: int, entities: list[Entity], start_day: int, end_day: int,
-                     ) -> Columns:
+def activities_table(
+    seed: int,
+    entities: list[Entity],
+    start_day: int,
+    end_day: int,
+) -> Columns:
     """crm/activities: touches at the touch model's cadence (seed touch_model_cadence)."""
     end_sec = (end_day + 1) * SECONDS_PER_DAY
     first_sec = (start_day - WARMUP_DAYS) * SECONDS_PER_DAY
@@ -126,8 +131,9 @@ def activities_table(seed: int, entities: list[Entity], start_day: int, end_day:
         kind_all = np.concatenate(kinds)
         order = np.lexsort((kind_all, sec_all))
         sec_all, kind_all = sec_all[order], kind_all[order]
-        for n, (sec, kind) in enumerate(zip(sec_all.tolist(), kind_all.tolist(), strict=True),
-                                        start=1):
+        for n, (sec, kind) in enumerate(
+            zip(sec_all.tolist(), kind_all.tolist(), strict=True), start=1
+        ):
             if sec >= end_sec:
                 break
             if sec < first_sec:
@@ -138,14 +144,18 @@ def activities_table(seed: int, entities: list[Entity], start_day: int, end_day:
 
 
 # ---------------------------------------------------------------- NPS
-def nps_table(seed: int, entities: list[Entity], contacts: dict[int, list[tuple[str, int]]],
-              start_day: int, end_day: int) -> Columns:
+def nps_table(
+    seed: int,
+    entities: list[Entity],
+    contacts: dict[int, list[tuple[str, int]]],
+    start_day: int,
+    end_day: int,
+) -> Columns:
     """crm/nps_responses: semi-annual surveys; scores follow latent health."""
     end_sec = (end_day + 1) * SECONDS_PER_DAY
     first_sec = (start_day - WARMUP_DAYS) * SECONDS_PER_DAY
     horizon = _horizon(start_day)
-    cols = _cols("response_id", "account_id", "contact_id", "score", "responded_at",
-                 "comment")
+    cols = _cols("response_id", "account_id", "contact_id", "score", "responded_at", "comment")
     for e in entities:
         if not e.is_crm:
             continue
@@ -174,8 +184,9 @@ def nps_table(seed: int, entities: list[Entity], contacts: dict[int, list[tuple[
                 score = int(min(10, max(0, round(3.2 + 5.6 * h + lift + 1.6 * noise[w, j]))))
                 bucket = "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
                 texts = cat.NPS_COMMENTS[bucket]
-                comment = (texts[int(comment_i[w, j]) % len(texts)] if comment_u[w, j] < 0.35
-                           else None)
+                comment = (
+                    texts[int(comment_i[w, j]) % len(texts)] if comment_u[w, j] < 0.35 else None
+                )
                 _add(cols, f"nps_{e.index:06d}_{n:04d}", e.account_id, cid, score, sec, comment)
     return cols
 
@@ -191,8 +202,10 @@ def onboarding_table(seed: int, entities: list[Entity], end_day: int) -> Columns
         r = entity_rng(seed, e.index, STREAM_ONBOARDING)
         s = e.onboarding_day
         slip_mu, slip_sd, never_p = {
-            "healthy": (-1.0, 6.0, 0.04), "declining": (9.0, 14.0, 0.22),
-            "contracting": (4.0, 10.0, 0.1), "expanding": (-4.0, 4.0, 0.02),
+            "healthy": (-1.0, 6.0, 0.04),
+            "declining": (9.0, 14.0, 0.22),
+            "contracting": (4.0, 10.0, 0.1),
+            "expanding": (-4.0, 4.0, 0.02),
         }[e.trajectory]
         first_end = e.subscriptions[0].ended_day if e.subscriptions else None
         last_done = s * SECONDS_PER_DAY
@@ -218,8 +231,17 @@ def tickets_table(seed: int, entities: list[Entity], start_day: int, end_day: in
     end_sec = (end_day + 1) * SECONDS_PER_DAY
     first_sec = (start_day - WARMUP_DAYS) * SECONDS_PER_DAY
     horizon = _horizon(start_day)
-    cols = _cols("ticket_id", "account_id", "priority", "status", "category", "created_at",
-                 "first_response_at", "solved_at", "csat_score")
+    cols = _cols(
+        "ticket_id",
+        "account_id",
+        "priority",
+        "status",
+        "category",
+        "created_at",
+        "first_response_at",
+        "solved_at",
+        "csat_score",
+    )
     base = {"smb": 0.35, "mid_market": 0.9, "enterprise": 2.0}
     response_hours = np.array([_FIRST_RESPONSE_HOURS[p] for p in _PRIORITIES])
     for e in entities:
@@ -236,14 +258,19 @@ def tickets_table(seed: int, entities: list[Entity], start_day: int, end_day: in
             day = slots[slot_of] + r.integers(0, 30, size=t)
             created = day * SECONDS_PER_DAY + r.integers(6 * 3600, 20 * 3600, size=t)
             h = health[slot_of]
-            probs = np.cumsum(h[:, None] * _PRIORITY_HEALTHY + (1 - h[:, None]) * _PRIORITY_SICK,
-                              axis=1)
+            probs = np.cumsum(
+                h[:, None] * _PRIORITY_HEALTHY + (1 - h[:, None]) * _PRIORITY_SICK, axis=1
+            )
             pri = np.minimum((r.random(size=t)[:, None] >= probs).sum(axis=1), 3)
             category = r.integers(0, len(cat.TICKET_CATEGORIES), size=t)
-            resp = created + (r.exponential(size=t) * response_hours[pri] * 3600).astype(
-                np.int64) + 300
+            resp = (
+                created
+                + (r.exponential(size=t) * response_hours[pri] * 3600).astype(np.int64)
+                + 300
+            )
             solve = resp + (r.exponential(size=t) * np.where(h > 0.6, 36.0, 60.0) * 3600).astype(
-                np.int64)
+                np.int64
+            )
             never_u, csat_u, csat_noise = r.random(size=t), r.random(size=t), r.normal(size=t)
             csat = np.clip(np.rint(1.6 + 2.9 * h + 0.9 * csat_noise), 1, 5).astype(np.int64)
             numbers = n + 1 + np.arange(t)
@@ -255,7 +282,16 @@ def tickets_table(seed: int, entities: list[Entity], start_day: int, end_day: in
                 first = int(resp[i]) if resp[i] < end_sec else None
                 status = "solved" if solved else "pending" if first else "open"
                 score = int(csat[i]) if solved and csat_u[i] < 0.55 else None
-                _add(cols, f"tck_{e.index:06d}_{int(numbers[i]):04d}", e.account_id,
-                     _PRIORITIES[int(pri[i])], status, cat.TICKET_CATEGORIES[int(category[i])],
-                     c, first, solved, score)
+                _add(
+                    cols,
+                    f"tck_{e.index:06d}_{int(numbers[i]):04d}",
+                    e.account_id,
+                    _PRIORITIES[int(pri[i])],
+                    status,
+                    cat.TICKET_CATEGORIES[int(category[i])],
+                    c,
+                    first,
+                    solved,
+                    score,
+                )
     return cols

@@ -44,7 +44,10 @@ _INTERVAL_PRICE_PCT: dict[int, int] = {1: 100, 3: 97, 6: 94, 12: 85}
 # Intervals offered per tier: semi-annual only for the enterprise tier.
 _TIER_INTERVALS: dict[int, tuple[int, ...]] = {1: (1, 3, 12), 2: (1, 3, 12), 3: (1, 3, 6, 12)}
 _CURRENCY_FACTOR: dict[str, Decimal] = {
-    "USD": Decimal(1), "EUR": Decimal("0.92"), "JPY": Decimal(150)}
+    "USD": Decimal(1),
+    "EUR": Decimal("0.92"),
+    "JPY": Decimal(150),
+}
 
 
 @dataclass(frozen=True)
@@ -91,24 +94,29 @@ def _build_plans() -> tuple[Plan, ...]:
         for tier, (model, usd, seats) in _TIERS[product.product_id].items():
             for interval in _TIER_INTERVALS[tier]:
                 for cur in CURRENCIES:
-                    plans.append(Plan(
-                        plan_id=f"plan_{product.short}_{TIER_NAMES[tier]}_{interval}m_{cur.lower()}",
-                        product_id=product.product_id,
-                        plan_name=(f"{product.name} {TIER_NAMES[tier].title()}"
-                                   f" ({interval_label[interval]}, {cur})"),
-                        pricing_model=model,
-                        interval=interval,
-                        unit_minor=_unit_minor(usd, interval, cur),
-                        currency=cur,
-                        tier=tier,
-                        included_seats=seats,
-                    ))
+                    plans.append(
+                        Plan(
+                            plan_id=f"plan_{product.short}_{TIER_NAMES[tier]}_{interval}m_{cur.lower()}",
+                            product_id=product.product_id,
+                            plan_name=(
+                                f"{product.name} {TIER_NAMES[tier].title()}"
+                                f" ({interval_label[interval]}, {cur})"
+                            ),
+                            pricing_model=model,
+                            interval=interval,
+                            unit_minor=_unit_minor(usd, interval, cur),
+                            currency=cur,
+                            tier=tier,
+                            included_seats=seats,
+                        )
+                    )
     return tuple(plans)
 
 
 PLANS: tuple[Plan, ...] = _build_plans()
 PLANS_BY_KEY: dict[tuple[str, int, int, str], Plan] = {
-    (p.product_id, p.tier, p.interval, p.currency): p for p in PLANS}
+    (p.product_id, p.tier, p.interval, p.currency): p for p in PLANS
+}
 
 
 def plan_for(product_id: str, tier: int, interval: int, currency: str) -> Plan:
@@ -152,16 +160,29 @@ FEATURES: tuple[Feature, ...] = (
 
 # ---------------------------------------------------------------- churn reasons
 VOLUNTARY_REASONS: tuple[tuple[str, float], ...] = (
-    ("low_adoption", 0.24), ("too_expensive", 0.2), ("switched_competitor", 0.16),
-    ("missing_features", 0.14), ("poor_support", 0.1), ("budget_cut", 0.16),
+    ("low_adoption", 0.24),
+    ("too_expensive", 0.2),
+    ("switched_competitor", 0.16),
+    ("missing_features", 0.14),
+    ("poor_support", 0.1),
+    ("budget_cut", 0.16),
 )
 UNAVOIDABLE_REASONS: tuple[tuple[str, float], ...] = (
-    ("business_closed", 0.4), ("acquired", 0.35), ("budget_cut", 0.25),
+    ("business_closed", 0.4),
+    ("acquired", 0.35),
+    ("budget_cut", 0.25),
 )
 INVOLUNTARY_REASON = "payment_failed"
 REASON_CODES: tuple[str, ...] = (
-    "too_expensive", "missing_features", "poor_support", "low_adoption",
-    "switched_competitor", "budget_cut", "business_closed", "acquired", "payment_failed",
+    "too_expensive",
+    "missing_features",
+    "poor_support",
+    "low_adoption",
+    "switched_competitor",
+    "budget_cut",
+    "business_closed",
+    "acquired",
+    "payment_failed",
 )
 FAILURE_CODES: tuple[str, ...] = ("card_declined", "insufficient_funds", "expired_card")
 
@@ -177,38 +198,105 @@ TOUCH_CADENCE: dict[str, tuple[int, bool, int | None]] = {
     "tech": (120, False, None),
 }
 SEGMENT_WEIGHTS: tuple[tuple[str, float], ...] = (
-    ("smb", 0.58), ("mid_market", 0.30), ("enterprise", 0.12))
+    ("smb", 0.58),
+    ("mid_market", 0.30),
+    ("enterprise", 0.12),
+)
 TOUCH_MODELS: tuple[str, ...] = ("high", "low", "tech")
 
 # ---------------------------------------------------------------- geography
 REGIONS: tuple[tuple[str, float], ...] = (
-    ("NA", 0.44), ("EMEA", 0.31), ("APAC", 0.15), ("LATAM", 0.10))
+    ("NA", 0.44),
+    ("EMEA", 0.31),
+    ("APAC", 0.15),
+    ("LATAM", 0.10),
+)
 COUNTRIES: dict[str, tuple[tuple[str, float], ...]] = {
     "NA": (("US", 0.86), ("CA", 0.14)),
     "EMEA": (("DE", 0.26), ("FR", 0.2), ("NL", 0.14), ("GB", 0.22), ("ES", 0.1), ("IE", 0.08)),
     "APAC": (("JP", 0.45), ("AU", 0.25), ("SG", 0.18), ("IN", 0.12)),
     "LATAM": (("BR", 0.45), ("MX", 0.35), ("CL", 0.2)),
 }
-COUNTRY_CURRENCY: dict[str, str] = {"DE": "EUR", "FR": "EUR", "NL": "EUR", "ES": "EUR",
-                                    "IE": "EUR", "JP": "JPY"}
+COUNTRY_CURRENCY: dict[str, str] = {
+    "DE": "EUR",
+    "FR": "EUR",
+    "NL": "EUR",
+    "ES": "EUR",
+    "IE": "EUR",
+    "JP": "JPY",
+}
 # Rough UTC offset of a region's business day, for event times.
 REGION_UTC_OFFSET_HOURS: dict[str, int] = {"NA": -5, "EMEA": 1, "APAC": 8, "LATAM": -3}
 
 INDUSTRIES: tuple[str, ...] = (
-    "Retail", "Manufacturing", "Publishing", "Travel", "Healthcare", "Education",
-    "Financial Services", "Software", "Consumer Goods", "Automotive", "Media", "Logistics",
+    "Retail",
+    "Manufacturing",
+    "Publishing",
+    "Travel",
+    "Healthcare",
+    "Education",
+    "Financial Services",
+    "Software",
+    "Consumer Goods",
+    "Automotive",
+    "Media",
+    "Logistics",
 )
 
 # ---------------------------------------------------------------- fake names
 COMPANY_WORDS_A: tuple[str, ...] = (
-    "Blue", "North", "Silver", "Bright", "Iron", "Cedar", "Summit", "Harbor", "Nova",
-    "Maple", "Granite", "Coral", "Amber", "Falcon", "Willow", "Vertex", "Lumen", "Crescent",
-    "Aurora", "Pioneer", "Redwood", "Orbit", "Sterling", "Atlas", "Meadow", "Quartz",
+    "Blue",
+    "North",
+    "Silver",
+    "Bright",
+    "Iron",
+    "Cedar",
+    "Summit",
+    "Harbor",
+    "Nova",
+    "Maple",
+    "Granite",
+    "Coral",
+    "Amber",
+    "Falcon",
+    "Willow",
+    "Vertex",
+    "Lumen",
+    "Crescent",
+    "Aurora",
+    "Pioneer",
+    "Redwood",
+    "Orbit",
+    "Sterling",
+    "Atlas",
+    "Meadow",
+    "Quartz",
 )
 COMPANY_WORDS_B: tuple[str, ...] = (
-    "River", "Peak", "Labs", "Works", "Systems", "Foods", "Outfitters", "Media", "Health",
-    "Motors", "Textiles", "Travel", "Goods", "Analytics", "Logistics", "Studios", "Supply",
-    "Partners", "Brands", "Networks", "Retail", "Learning", "Capital", "Design",
+    "River",
+    "Peak",
+    "Labs",
+    "Works",
+    "Systems",
+    "Foods",
+    "Outfitters",
+    "Media",
+    "Health",
+    "Motors",
+    "Textiles",
+    "Travel",
+    "Goods",
+    "Analytics",
+    "Logistics",
+    "Studios",
+    "Supply",
+    "Partners",
+    "Brands",
+    "Networks",
+    "Retail",
+    "Learning",
+    "Capital",
+    "Design",
 )
 COMPANY_SUFFIX: dict[str, tuple[str, ...]] = {
     "NA": ("Inc.", "LLC", "Corp.", "Co."),
@@ -217,29 +305,116 @@ COMPANY_SUFFIX: dict[str, tuple[str, ...]] = {
     "LATAM": ("S.A.", "Ltda.", "S.A. de C.V."),
 }
 FIRST_NAMES: tuple[str, ...] = (
-    "Alex", "Maria", "Jonas", "Sofia", "Kenji", "Aiko", "Liam", "Emma", "Lucas", "Chloe",
-    "Mateo", "Valentina", "Noah", "Olivia", "Yuki", "Hana", "Pierre", "Camille", "Lena",
-    "Felix", "Priya", "Arjun", "Isabela", "Diego", "Grace", "Oscar", "Mia", "Daniel",
-    "Sara", "Tom", "Nora", "Ravi", "Elif", "Marco", "Julia", "Sven", "Ines", "Omar",
+    "Alex",
+    "Maria",
+    "Jonas",
+    "Sofia",
+    "Kenji",
+    "Aiko",
+    "Liam",
+    "Emma",
+    "Lucas",
+    "Chloe",
+    "Mateo",
+    "Valentina",
+    "Noah",
+    "Olivia",
+    "Yuki",
+    "Hana",
+    "Pierre",
+    "Camille",
+    "Lena",
+    "Felix",
+    "Priya",
+    "Arjun",
+    "Isabela",
+    "Diego",
+    "Grace",
+    "Oscar",
+    "Mia",
+    "Daniel",
+    "Sara",
+    "Tom",
+    "Nora",
+    "Ravi",
+    "Elif",
+    "Marco",
+    "Julia",
+    "Sven",
+    "Ines",
+    "Omar",
 )
 LAST_NAMES: tuple[str, ...] = (
-    "Smith", "Garcia", "Muller", "Tanaka", "Sato", "Dubois", "Rossi", "Johnson", "Silva",
-    "Kowalski", "Nguyen", "Brown", "Martin", "Lopez", "Schmidt", "Suzuki", "Patel",
-    "Andersson", "Costa", "Walker", "Meyer", "Fischer", "Moreau", "Kim", "Olsen", "Reyes",
-    "Novak", "Haddad", "Clarke", "Weber", "Ito", "Santos", "Berg", "Lambert",
+    "Smith",
+    "Garcia",
+    "Muller",
+    "Tanaka",
+    "Sato",
+    "Dubois",
+    "Rossi",
+    "Johnson",
+    "Silva",
+    "Kowalski",
+    "Nguyen",
+    "Brown",
+    "Martin",
+    "Lopez",
+    "Schmidt",
+    "Suzuki",
+    "Patel",
+    "Andersson",
+    "Costa",
+    "Walker",
+    "Meyer",
+    "Fischer",
+    "Moreau",
+    "Kim",
+    "Olsen",
+    "Reyes",
+    "Novak",
+    "Haddad",
+    "Clarke",
+    "Weber",
+    "Ito",
+    "Santos",
+    "Berg",
+    "Lambert",
 )
 CONTACT_TITLES: tuple[str, ...] = (
-    "Marketing Manager", "Head of Digital", "Content Lead", "E-Commerce Manager",
-    "IT Director", "CMO", "VP Marketing", "Web Producer", "Operations Manager",
-    "Procurement Specialist", "CTO", "Product Owner",
+    "Marketing Manager",
+    "Head of Digital",
+    "Content Lead",
+    "E-Commerce Manager",
+    "IT Director",
+    "CMO",
+    "VP Marketing",
+    "Web Producer",
+    "Operations Manager",
+    "Procurement Specialist",
+    "CTO",
+    "Product Owner",
 )
 SPONSOR_TITLES: tuple[str, ...] = ("CMO", "VP Marketing", "CTO", "Chief Digital Officer")
 NPS_COMMENTS: dict[str, tuple[str, ...]] = {
-    "promoter": ("Great product, the team loves it", "Support is excellent",
-                 "Saves us hours every week"),
+    "promoter": (
+        "Great product, the team loves it",
+        "Support is excellent",
+        "Saves us hours every week",
+    ),
     "passive": ("Does the job", "Some features are hard to find", "Good, but pricey"),
-    "detractor": ("Too slow for our team", "Missing features we need",
-                  "Support takes too long", "Hard to get people to use it"),
+    "detractor": (
+        "Too slow for our team",
+        "Missing features we need",
+        "Support takes too long",
+        "Hard to get people to use it",
+    ),
 }
 TICKET_CATEGORIES: tuple[str, ...] = (
-    "how_to", "bug", "billing", "integration", "access", "feature_request", "performance")
+    "how_to",
+    "bug",
+    "billing",
+    "integration",
+    "access",
+    "feature_request",
+    "performance",
+)

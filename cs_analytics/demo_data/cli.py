@@ -28,12 +28,18 @@ def yesterday_utc() -> date:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m cs_analytics.demo_data",
-        description="Write a synthetic landing folder (raw_contract.md) plus _truth/.")
+        description="Write a synthetic landing folder (raw_contract.md) plus _truth/.",
+    )
     p.add_argument("--accounts", type=int, default=DEFAULT_ACCOUNTS)
-    p.add_argument("--start", type=_date, default=DEFAULT_START,
-                   help=f"first day of the simulated window (default {DEFAULT_START})")
-    p.add_argument("--end", type=_date, default=None,
-                   help="last day exported (default: yesterday, UTC)")
+    p.add_argument(
+        "--start",
+        type=_date,
+        default=DEFAULT_START,
+        help=f"first day of the simulated window (default {DEFAULT_START})",
+    )
+    p.add_argument(
+        "--end", type=_date, default=None, help="last day exported (default: yesterday, UTC)"
+    )
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     p.add_argument("--out", type=Path, required=True, help="landing folder to (re)write")
     p.add_argument("--dirty", action="store_true", help="plant defects (see _truth/defects.json)")
@@ -44,7 +50,6 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     end = args.end or yesterday_utc()
-    summary = generate(args.out, args.accounts, args.start, end, args.seed, args.dirty,
-                       args.format)
+    summary = generate(args.out, args.accounts, args.start, end, args.seed, args.dirty, args.format)
     print(f"{summary.line()} -> {args.out}")
     return 0

@@ -60,21 +60,37 @@ def assign_team(seed: int, entities: list[Entity]) -> Columns:
             k += 1
             uid = f"emp_{region.lower()}_{j:02d}"
             ids.append(uid)
-            name, email = _person(cat.FIRST_NAMES[(k * 7) % len(cat.FIRST_NAMES)],
-                                  cat.LAST_NAMES[(k * 11) % len(cat.LAST_NAMES)],
-                                  "acme-saas.example", k)
+            name, email = _person(
+                cat.FIRST_NAMES[(k * 7) % len(cat.FIRST_NAMES)],
+                cat.LAST_NAMES[(k * 11) % len(cat.LAST_NAMES)],
+                "acme-saas.example",
+                k,
+            )
             _add(users, uid, name, email, "csm", team)
         csms[region] = ids
         k += 1
-        name, email = _person(cat.FIRST_NAMES[(k * 5) % len(cat.FIRST_NAMES)],
-                              cat.LAST_NAMES[(k * 3) % len(cat.LAST_NAMES)], "acme-saas.example", k)
+        name, email = _person(
+            cat.FIRST_NAMES[(k * 5) % len(cat.FIRST_NAMES)],
+            cat.LAST_NAMES[(k * 3) % len(cat.LAST_NAMES)],
+            "acme-saas.example",
+            k,
+        )
         _add(users, f"emp_{region.lower()}_mgr", name, email, "cs_manager", team)
         k += 1
-        name, email = _person(cat.FIRST_NAMES[(k * 13) % len(cat.FIRST_NAMES)],
-                              cat.LAST_NAMES[(k * 17) % len(cat.LAST_NAMES)], "acme-saas.example",
-                              k)
-        _add(users, f"emp_{region.lower()}_ae", name, email, "account_executive",
-             f"sales_{region.lower()}")
+        name, email = _person(
+            cat.FIRST_NAMES[(k * 13) % len(cat.FIRST_NAMES)],
+            cat.LAST_NAMES[(k * 17) % len(cat.LAST_NAMES)],
+            "acme-saas.example",
+            k,
+        )
+        _add(
+            users,
+            f"emp_{region.lower()}_ae",
+            name,
+            email,
+            "account_executive",
+            f"sales_{region.lower()}",
+        )
     _add(users, SCALED_CSM, "Digital Success", "success@acme-saas.example", "csm", "cs_scaled")
     for e in entities:
         if not e.is_crm or e.touch_model == "tech":
@@ -84,8 +100,10 @@ def assign_team(seed: int, entities: list[Entity]) -> Columns:
         e.csm_owner = pool[j]
         if len(pool) > 1 and hash_unit(seed, e.index, _SALT_OWNER_CHANGE) < 0.12:
             day = e.created_day + 90 + int(hash_unit(seed, e.index, _SALT_OWNER_CHANGE, 1) * 800)
-            new = pool[(j + 1 + int(hash_unit(seed, e.index, _SALT_OWNER_CHANGE, 2)
-                                    * (len(pool) - 1))) % len(pool)]
+            new = pool[
+                (j + 1 + int(hash_unit(seed, e.index, _SALT_OWNER_CHANGE, 2) * (len(pool) - 1)))
+                % len(pool)
+            ]
             e.owner_change = (day, new)
     return users
 
@@ -99,9 +117,20 @@ def owner_at(e: Entity, day: int) -> str | None:
 
 def accounts_table(entities: list[Entity], end_day: int) -> Columns:
     """crm/accounts as of `end_day` (current owner, merges known by then)."""
-    cols = _cols("account_id", "account_name", "industry", "region", "country",
-                 "employee_count", "segment", "touch_model", "csm_owner_id", "created_at",
-                 "updated_at", "merged_into_account_id")
+    cols = _cols(
+        "account_id",
+        "account_name",
+        "industry",
+        "region",
+        "country",
+        "employee_count",
+        "segment",
+        "touch_model",
+        "csm_owner_id",
+        "created_at",
+        "updated_at",
+        "merged_into_account_id",
+    )
     for e in entities:
         if not e.is_crm or e.created_day > end_day:
             continue
@@ -112,9 +141,21 @@ def accounts_table(entities: list[Entity], end_day: int) -> Columns:
             updated = max(updated, e.merge_day * SECONDS_PER_DAY + 15 * 3600)
         if e.owner_change is not None and e.owner_change[0] <= end_day:
             updated = max(updated, e.owner_change[0] * SECONDS_PER_DAY + 16 * 3600)
-        _add(cols, e.account_id, e.name, e.industry, e.region, e.country, e.employee_count,
-             None if e.segment_blank else e.segment, None if e.touch_blank else e.touch_model,
-             owner_at(e, end_day), e.created_sec, updated, merged_into)
+        _add(
+            cols,
+            e.account_id,
+            e.name,
+            e.industry,
+            e.region,
+            e.country,
+            e.employee_count,
+            None if e.segment_blank else e.segment,
+            None if e.touch_blank else e.touch_model,
+            owner_at(e, end_day),
+            e.created_sec,
+            updated,
+            merged_into,
+        )
     return cols
 
 
@@ -150,12 +191,23 @@ def contacts(seed: int, e: Entity, start_day: int) -> list[tuple[str, str, str, 
     return out
 
 
-def contacts_table(seed: int, entities: list[Entity], start_day: int, end_day: int,
-                   ) -> tuple[Columns, dict[int, list[tuple[str, int]]]]:
+def contacts_table(
+    seed: int,
+    entities: list[Entity],
+    start_day: int,
+    end_day: int,
+) -> tuple[Columns, dict[int, list[tuple[str, int]]]]:
     """crm/contacts as of `end_day`, and every entity's (contact_id, created_sec) for NPS."""
     end_sec = (end_day + 1) * SECONDS_PER_DAY
-    cols = _cols("contact_id", "account_id", "full_name", "email", "title",
-                 "is_executive_sponsor", "created_at")
+    cols = _cols(
+        "contact_id",
+        "account_id",
+        "full_name",
+        "email",
+        "title",
+        "is_executive_sponsor",
+        "created_at",
+    )
     known: dict[int, list[tuple[str, int]]] = {}
     for e in entities:
         if not e.is_crm:
@@ -170,9 +222,21 @@ def contacts_table(seed: int, entities: list[Entity], start_day: int, end_day: i
 
 def opportunities_table(entities: list[Entity], end_day: int) -> Columns:
     """crm/opportunities as of `end_day`: later closes are still open."""
-    cols = _cols("opportunity_id", "account_id", "opportunity_type", "stage", "is_won",
-                 "is_closed", "amount", "currency", "product_id", "close_date",
-                 "contract_start_date", "contract_end_date", "created_at")
+    cols = _cols(
+        "opportunity_id",
+        "account_id",
+        "opportunity_type",
+        "stage",
+        "is_won",
+        "is_closed",
+        "amount",
+        "currency",
+        "product_id",
+        "close_date",
+        "contract_start_date",
+        "contract_end_date",
+        "created_at",
+    )
     for e in entities:
         if not e.is_crm:
             continue
@@ -187,23 +251,44 @@ def opportunities_table(entities: list[Entity], end_day: int) -> Columns:
                 stage = "negotiation" if o.close_day - end_day <= 30 else "proposal"
             won = closed and o.is_won
             show_contract = o.is_won or not closed
-            _add(cols, o.opportunity_id, e.account_id, o.opportunity_type, stage, won, closed,
-                 cat.money(o.amount_minor, o.currency), o.currency, o.product_id, o.close_day,
-                 o.contract_start if show_contract else None,
-                 o.contract_end if show_contract else None,
-                 max(created_day * SECONDS_PER_DAY + 9 * 3600 + 60 * (e.index % 50),
-                     e.created_sec + 60))
+            _add(
+                cols,
+                o.opportunity_id,
+                e.account_id,
+                o.opportunity_type,
+                stage,
+                won,
+                closed,
+                cat.money(o.amount_minor, o.currency),
+                o.currency,
+                o.product_id,
+                o.close_day,
+                o.contract_start if show_contract else None,
+                o.contract_end if show_contract else None,
+                max(
+                    created_day * SECONDS_PER_DAY + 9 * 3600 + 60 * (e.index % 50),
+                    e.created_sec + 60,
+                ),
+            )
     return cols
 
 
 def churn_reasons_table(entities: list[Entity], end_day: int) -> Columns:
     """crm/churn_reasons: one row per churn whose notice was given by `end_day`."""
-    cols = _cols("account_id", "subscription_id", "reason_code", "notice_at", "effective_at",
-                 "comment")
+    cols = _cols(
+        "account_id", "subscription_id", "reason_code", "notice_at", "effective_at", "comment"
+    )
     for e in entities:
         c = e.churn
         if not e.is_crm or c is None or c.reason_code is None or c.notice_day > end_day:
             continue
-        _add(cols, e.account_id, c.subscription_id, c.reason_code, c.notice_sec,
-             c.effective_day * SECONDS_PER_DAY, c.comment or None)
+        _add(
+            cols,
+            e.account_id,
+            c.subscription_id,
+            c.reason_code,
+            c.notice_sec,
+            c.effective_day * SECONDS_PER_DAY,
+            c.comment or None,
+        )
     return cols

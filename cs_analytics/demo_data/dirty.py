@@ -64,8 +64,10 @@ def conflicting_accounts(seed: int, cols: Columns, end_day: int, log: DefectLog)
         row = {k: v[j] for k, v in cols.items()}
         row["account_name"] = f"{row['account_name']} Group"
         row["industry"] = "Conglomerate"
-        row["updated_at"] = min(end_sec - 60, row["updated_at"] + 3600 * (
-            1 + int(hash_unit(seed, STREAM_DIRTY, 2, j) * 47)))
+        row["updated_at"] = min(
+            end_sec - 60,
+            row["updated_at"] + 3600 * (1 + int(hash_unit(seed, STREAM_DIRTY, 2, j) * 47)),
+        )
         for k, v in row.items():
             cols[k].append(v)
     _bump(log.conflicting_duplicate_rows, "crm/accounts", len(picks))
@@ -76,8 +78,9 @@ def exact_duplicates(seed: int, path: str, cols: Columns, log: DefectLog, count:
     n = len(next(iter(cols.values())))
     if n == 0:
         return
-    picks = sorted({int(hash_unit(seed, STREAM_DIRTY, 3, k) * n) for k in range(count)},
-                   reverse=True)
+    picks = sorted(
+        {int(hash_unit(seed, STREAM_DIRTY, 3, k) * n) for k in range(count)}, reverse=True
+    )
     for j in picks:
         for v in cols.values():
             v.insert(j + 1, v[j])
@@ -90,8 +93,10 @@ def drop_fx_day(cols: Columns, start_day: int, end_day: int, log: DefectLog) -> 
     day = day_of(mid.replace(day=15))
     if not start_day < day < end_day:
         return
-    keep = [not (c == "EUR" and d == day) for c, d in zip(cols["currency"], cols["rate_date"],
-                                                            strict=True)]
+    keep = [
+        not (c == "EUR" and d == day)
+        for c, d in zip(cols["currency"], cols["rate_date"], strict=True)
+    ]
     if all(keep):
         return
     for k, v in cols.items():
@@ -100,12 +105,17 @@ def drop_fx_day(cols: Columns, start_day: int, end_day: int, log: DefectLog) -> 
 
 
 def _plain(t: pa.Table) -> pa.Table:
-    return pa.table({n: (c.cast(pa.string()) if pa.types.is_dictionary(c.type) else c)
-                     for n, c in zip(t.column_names, t.columns, strict=True)})
+    return pa.table(
+        {
+            n: (c.cast(pa.string()) if pa.types.is_dictionary(c.type) else c)
+            for n, c in zip(t.column_names, t.columns, strict=True)
+        }
+    )
 
 
-def dirty_events(seed: int, month_no: int, d0: int, d1: int, events: pa.Table, end_sec: int,
-                 log: DefectLog) -> tuple[pa.Table, pa.Table | None]:
+def dirty_events(
+    seed: int, month_no: int, d0: int, d1: int, events: pa.Table, end_sec: int, log: DefectLog
+) -> tuple[pa.Table, pa.Table | None]:
     """Late arrivals and orphans in the month's file, plus an optional re-sent file."""
     events = _plain(events)
     n = events.num_rows
@@ -117,8 +127,10 @@ def dirty_events(seed: int, month_no: int, d0: int, d1: int, events: pa.Table, e
     late = (u < 0.0015) & (occurred + delay.astype(np.int64) < end_sec)
     new_received = np.where(late, occurred + delay.astype(np.int64), received)
     events = events.set_column(
-        events.column_names.index("received_at"), "received_at",
-        pa.array(new_received * 1_000_000, pa.int64()).cast(pa.timestamp("us", tz="UTC")))
+        events.column_names.index("received_at"),
+        "received_at",
+        pa.array(new_received * 1_000_000, pa.int64()).cast(pa.timestamp("us", tz="UTC")),
+    )
     log.late_events += int(late.sum())
     # orphans: events of accounts the CRM does not know
     last = min(d1, end_sec // SECONDS_PER_DAY)
@@ -131,14 +143,16 @@ def dirty_events(seed: int, month_no: int, d0: int, d1: int, events: pa.Table, e
         which = (unit(hk ^ np.uint64(9)) * len(ORPHAN_ACCOUNTS)).astype(np.int64)
         feat = (unit(hk ^ np.uint64(11)) * len(cat.FEATURES)).astype(np.int64)
         ts = pa.timestamp("us", tz="UTC")
-        orphans = pa.table({
-            "event_id": [f"ev_orphan_{month_no}_{j:03d}" for j in range(k)],
-            "account_id": [ORPHAN_ACCOUNTS[w] for w in which],
-            "user_id": [f"usr_orphan_{w}" for w in which],
-            "event_name": [cat.FEATURES[f].event_name for f in feat],
-            "occurred_at": pa.array(occ * 1_000_000, pa.int64()).cast(ts),
-            "received_at": pa.array(rec * 1_000_000, pa.int64()).cast(ts),
-        })
+        orphans = pa.table(
+            {
+                "event_id": [f"ev_orphan_{month_no}_{j:03d}" for j in range(k)],
+                "account_id": [ORPHAN_ACCOUNTS[w] for w in which],
+                "user_id": [f"usr_orphan_{w}" for w in which],
+                "event_name": [cat.FEATURES[f].event_name for f in feat],
+                "occurred_at": pa.array(occ * 1_000_000, pa.int64()).cast(ts),
+                "received_at": pa.array(rec * 1_000_000, pa.int64()).cast(ts),
+            }
+        )
         events = pa.concat_tables([events, orphans])
         log.orphan_usage_events += k
     # re-sent file: exact copies of some on-time events of about a third of the months

@@ -44,9 +44,11 @@ class GenerationSummary:
 
     def line(self) -> str:
         other = sum(n for p, n in self.rows.items() if p != EVENTS_PATH)
-        return (f"generated {self.events:,} usage events and {other:,} other rows in "
-                f"{len(self.rows)} tables in {self.seconds:.2f}s "
-                f"({self.events_per_second:,.0f} events/s)")
+        return (
+            f"generated {self.events:,} usage events and {other:,} other rows in "
+            f"{len(self.rows)} tables in {self.seconds:.2f}s "
+            f"({self.events_per_second:,.0f} events/s)"
+        )
 
 
 def _check_args(accounts: int, start: date, end: date, fmt: str) -> None:
@@ -60,8 +62,15 @@ def _check_args(accounts: int, start: date, end: date, fmt: str) -> None:
         raise ValueError(f"--format must be csv or parquet, not {fmt!r}")
 
 
-def generate(out_dir: Path, accounts: int, start: date, end: date, seed: int,
-             dirty: bool = False, fmt: str = "csv") -> GenerationSummary:
+def generate(
+    out_dir: Path,
+    accounts: int,
+    start: date,
+    end: date,
+    seed: int,
+    dirty: bool = False,
+    fmt: str = "csv",
+) -> GenerationSummary:
     """Write a complete landing folder (and `_truth/`) to `out_dir`, replacing it.
 
     Same arguments give byte-identical files (the manifest's timings aside), and
@@ -70,8 +79,9 @@ def generate(out_dir: Path, accounts: int, start: date, end: date, seed: int,
     _check_args(accounts, start, end, fmt)
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / "_truth" / MANIFEST).exists():
-        raise FileExistsError(f"{out_dir} is not empty and holds no generated landing; "
-                              "refusing to replace it")
+        raise FileExistsError(
+            f"{out_dir} is not empty and holds no generated landing; refusing to replace it"
+        )
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -96,8 +106,9 @@ def _swap(tmp: Path, out_dir: Path) -> None:
         os.replace(tmp, out_dir)
 
 
-def _generate_into(out: Path, accounts: int, start: date, end: date, seed: int, dirty_mode: bool,
-                   fmt: str) -> GenerationSummary:
+def _generate_into(
+    out: Path, accounts: int, start: date, end: date, seed: int, dirty_mode: bool, fmt: str
+) -> GenerationSummary:
     t0 = time.perf_counter()
     start_day, end_day = day_of(start), day_of(end)
     end_sec = (end_day + 1) * SECONDS_PER_DAY
@@ -111,8 +122,17 @@ def _generate_into(out: Path, accounts: int, start: date, end: date, seed: int, 
     # Parquet writes release the GIL: one background writer overlaps them with
     # the generation of the next month and of the other tables.
     with ThreadPoolExecutor(max_workers=1) as writer:
-        n_events, pending = _write_events(out, seed, users, pools, start_day, end_day, end_sec,
-                                          event_log if dirty_mode else None, writer)
+        n_events, pending = _write_events(
+            out,
+            seed,
+            users,
+            pools,
+            start_day,
+            end_day,
+            end_sec,
+            event_log if dirty_mode else None,
+            writer,
+        )
         tables = _side_tables(seed, entities, start_day, end_day)
         tables["usage/users"] = usage.users_table(pools, [e.account_id for e in users], end_day)
         if dirty_mode:
@@ -140,12 +160,19 @@ def _generate_into(out: Path, accounts: int, start: date, end: date, seed: int, 
     if dirty_mode:
         (tdir / "defects.json").write_text(json.dumps(log.to_json(), indent=2) + "\n")
     seconds = time.perf_counter() - t0
-    summary = GenerationSummary(rows, n_events, round(seconds, 3),
-                                round(n_events / seconds if seconds > 0 else 0.0, 1))
+    summary = GenerationSummary(
+        rows, n_events, round(seconds, 3), round(n_events / seconds if seconds > 0 else 0.0, 1)
+    )
     manifest = {
         "generator_version": GENERATOR_VERSION,
-        "arguments": {"accounts": accounts, "start": start.isoformat(), "end": end.isoformat(),
-                      "seed": seed, "dirty": dirty_mode, "format": fmt},
+        "arguments": {
+            "accounts": accounts,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "seed": seed,
+            "dirty": dirty_mode,
+            "format": fmt,
+        },
         "row_counts": rows,
         "events": n_events,
         "seconds": summary.seconds,
@@ -155,8 +182,12 @@ def _generate_into(out: Path, accounts: int, start: date, end: date, seed: int, 
     return summary
 
 
-def _side_tables(seed: int, entities: list, start_day: int, end_day: int,
-                 ) -> dict[str, dict[str, list]]:
+def _side_tables(
+    seed: int,
+    entities: list,
+    start_day: int,
+    end_day: int,
+) -> dict[str, dict[str, list]]:
     """Every table except usage/users and usage/events, cut at `end_day`."""
     tables: dict[str, dict[str, list]] = {}
     tables["crm/users"] = crm.assign_team(seed, entities)
@@ -165,8 +196,9 @@ def _side_tables(seed: int, entities: list, start_day: int, end_day: int,
     tables["crm/opportunities"] = crm.opportunities_table(entities, end_day)
     tables["crm/churn_reasons"] = crm.churn_reasons_table(entities, end_day)
     tables["crm/activities"] = activity.activities_table(seed, entities, start_day, end_day)
-    tables["crm/nps_responses"] = activity.nps_table(seed, entities, contact_ids, start_day,
-                                                     end_day)
+    tables["crm/nps_responses"] = activity.nps_table(
+        seed, entities, contact_ids, start_day, end_day
+    )
     tables["crm/onboarding_milestones"] = activity.onboarding_table(seed, entities, end_day)
     tables["support/tickets"] = activity.tickets_table(seed, entities, start_day, end_day)
     tables.update(billing.catalog_tables())
@@ -176,9 +208,17 @@ def _side_tables(seed: int, entities: list, start_day: int, end_day: int,
     return tables
 
 
-def _write_events(out: Path, seed: int, users: list, pools: list[usage.UserPool], start_day: int,
-                  end_day: int, end_sec: int, log: dirty.DefectLog | None,
-                  writer: ThreadPoolExecutor) -> tuple[int, list[Future]]:
+def _write_events(
+    out: Path,
+    seed: int,
+    users: list,
+    pools: list[usage.UserPool],
+    start_day: int,
+    end_day: int,
+    end_sec: int,
+    log: dirty.DefectLog | None,
+    writer: ThreadPoolExecutor,
+) -> tuple[int, list[Future]]:
     """usage/events/month=YYYY-MM/part-0.parquet for every month of [start, end].
 
     Returns the event count and the writes still running on `writer`.
@@ -192,17 +232,20 @@ def _write_events(out: Path, seed: int, users: list, pools: list[usage.UserPool]
     total = 0
     jobs: list[Future] = []
     for month_no, (key, d0, d1) in enumerate(usage.month_ranges(start_day, end_day)):
-        events = usage.month_events(seed, st, account_ids, user_ids, entity_index, d0, d1,
-                                    end_sec)
+        events = usage.month_events(seed, st, account_ids, user_ids, entity_index, d0, d1, end_sec)
         resent = None
         if log is not None:
             events, resent = dirty.dirty_events(seed, month_no, d0, d1, events, end_sec, log)
-        jobs.append(writer.submit(write_events_parquet, events,
-                                  folder / f"month={key}" / "part-0.parquet"))
+        jobs.append(
+            writer.submit(write_events_parquet, events, folder / f"month={key}" / "part-0.parquet")
+        )
         total += events.num_rows
         if resent is not None:
-            jobs.append(writer.submit(write_events_parquet, resent,
-                                      folder / f"month={key}" / "part-1-resent.parquet"))
+            jobs.append(
+                writer.submit(
+                    write_events_parquet, resent, folder / f"month={key}" / "part-1-resent.parquet"
+                )
+            )
             total += resent.num_rows
         while len(jobs) > 24:  # bound memory: wait for the oldest writes
             jobs.pop(0).result()
@@ -217,8 +260,13 @@ def read_manifest(out_dir: Path) -> dict | None:
         return None
 
 
-def ensure_demo_landing(out_dir: Path, as_of_date: date, accounts: int = DEFAULT_ACCOUNTS,
-                        seed: int = DEFAULT_SEED, start: date = DEFAULT_START) -> bool:
+def ensure_demo_landing(
+    out_dir: Path,
+    as_of_date: date,
+    accounts: int = DEFAULT_ACCOUNTS,
+    seed: int = DEFAULT_SEED,
+    start: date = DEFAULT_START,
+) -> bool:
     """Make `out_dir` a clean CSV demo landing covering the day before `as_of_date`.
 
     Regenerates (to end = as_of_date - 1 day) when there is no manifest, when the
@@ -230,10 +278,14 @@ def ensure_demo_landing(out_dir: Path, as_of_date: date, accounts: int = DEFAULT
     m = read_manifest(out_dir)
     if m is not None:
         args = m.get("arguments", {})
-        same = (m.get("generator_version") == GENERATOR_VERSION
-                and args.get("accounts") == accounts and args.get("seed") == seed
-                and args.get("start") == start.isoformat() and args.get("dirty") is False
-                and args.get("format") == "csv")
+        same = (
+            m.get("generator_version") == GENERATOR_VERSION
+            and args.get("accounts") == accounts
+            and args.get("seed") == seed
+            and args.get("start") == start.isoformat()
+            and args.get("dirty") is False
+            and args.get("format") == "csv"
+        )
         if same and date.fromisoformat(args["end"]) >= end:
             return False
     generate(Path(out_dir), accounts, start, end, seed)

@@ -52,18 +52,19 @@ BILLING_ONLY_BLANK = 3  # index % 250: billing customer without account_id
 BILLING_ONLY_UNKNOWN = 128  # index % 250: billing customer with an account_id unknown to CRM
 TEST_CUSTOMER_MOD = 7  # index % 200: account also has an is_test billing customer
 
-_TRAJECTORIES = (("healthy", 0.52), ("declining", 0.22), ("contracting", 0.11),
-                 ("expanding", 0.15))
-_TIER_BY_SEGMENT = {"smb": (0.72, 0.25, 0.03), "mid_market": (0.2, 0.6, 0.2),
-                    "enterprise": (0.03, 0.3, 0.67)}
+_TRAJECTORIES = (("healthy", 0.52), ("declining", 0.22), ("contracting", 0.11), ("expanding", 0.15))
+_TIER_BY_SEGMENT = {
+    "smb": (0.72, 0.25, 0.03),
+    "mid_market": (0.2, 0.6, 0.2),
+    "enterprise": (0.03, 0.3, 0.67),
+}
 _INTERVAL_BY_SEGMENT = {
     "smb": ((1, 0.62), (3, 0.1), (12, 0.28)),
     "mid_market": ((1, 0.3), (3, 0.15), (12, 0.55)),
     "enterprise": ((1, 0.06), (3, 0.1), (6, 0.12), (12, 0.72)),
 }
 _SEATS_BY_SEGMENT = {"smb": (2, 15), "mid_market": (10, 80), "enterprise": (50, 400)}
-_EMPLOYEES_BY_SEGMENT = {"smb": (5, 199), "mid_market": (200, 1999),
-                         "enterprise": (2000, 60000)}
+_EMPLOYEES_BY_SEGMENT = {"smb": (5, 199), "mid_market": (200, 1999), "enterprise": (2000, 60000)}
 _TRIAL_SHARE = {"smb": 0.45, "mid_market": 0.3, "enterprise": 0.1}
 _PRODUCT_WEIGHTS = (("prod_cms", 0.45), ("prod_mka", 0.35), ("prod_ecat", 0.2))
 _DISCOUNTS = (Decimal(10), Decimal(15), Decimal(20), Decimal(25), Decimal("12.5"))
@@ -122,11 +123,13 @@ def draw_entity(seed: int, index: int, start_day: int) -> Entity:
     country = str(_pick(r, cat.COUNTRIES[region]))
     currency = cat.COUNTRY_CURRENCY.get(country, "USD")
     industry = cat.INDUSTRIES[int(r.integers(0, len(cat.INDUSTRIES)))]
-    name = " ".join((
-        cat.COMPANY_WORDS_A[int(r.integers(0, len(cat.COMPANY_WORDS_A)))],
-        cat.COMPANY_WORDS_B[int(r.integers(0, len(cat.COMPANY_WORDS_B)))],
-        cat.COMPANY_SUFFIX[region][int(r.integers(0, len(cat.COMPANY_SUFFIX[region])))],
-    ))
+    name = " ".join(
+        (
+            cat.COMPANY_WORDS_A[int(r.integers(0, len(cat.COMPANY_WORDS_A)))],
+            cat.COMPANY_WORDS_B[int(r.integers(0, len(cat.COMPANY_WORDS_B)))],
+            cat.COMPANY_SUFFIX[region][int(r.integers(0, len(cat.COMPANY_SUFFIX[region])))],
+        )
+    )
     segment_blank = bool(r.random() < 0.03)
     touch_blank = bool(r.random() < 0.03)
     trajectory = str(_pick(r, _TRAJECTORIES))
@@ -139,12 +142,24 @@ def draw_entity(seed: int, index: int, start_day: int) -> Entity:
     created_sec = created_day * SECONDS_PER_DAY + int(r.integers(7 * 3600, 19 * 3600))
     kind = "billing_only" if index % 250 in (BILLING_ONLY_BLANK, BILLING_ONLY_UNKNOWN) else "crm"
     return Entity(
-        index=index, account_id=account_id_of(index), kind=kind, name=name,
-        industry=industry, region=region, country=country, employee_count=employees,
-        segment=segment, touch_model=touch, segment_blank=segment_blank,
-        touch_blank=touch_blank, currency=currency, trajectory=trajectory,
-        created_day=created_day, created_sec=created_sec,
-        engagement=float(r.uniform(0.62, 0.88)), seat_fill=float(r.uniform(0.55, 1.0)),
+        index=index,
+        account_id=account_id_of(index),
+        kind=kind,
+        name=name,
+        industry=industry,
+        region=region,
+        country=country,
+        employee_count=employees,
+        segment=segment,
+        touch_model=touch,
+        segment_blank=segment_blank,
+        touch_blank=touch_blank,
+        currency=currency,
+        trajectory=trajectory,
+        created_day=created_day,
+        created_sec=created_sec,
+        engagement=float(r.uniform(0.62, 0.88)),
+        seat_fill=float(r.uniform(0.55, 1.0)),
     )
 
 
@@ -176,35 +191,78 @@ class _Sim:
     def event(self, day: int, kind: str, product: str | None, detail: str = "") -> None:
         self.e.events.append(LifecycleEvent(day, kind, product, detail))
 
-    def opportunity(self, kind: str, sub: Subscription, amount: Fraction, created: int,
-                    close: int, won: bool, start: int | None) -> None:
+    def opportunity(
+        self,
+        kind: str,
+        sub: Subscription,
+        amount: Fraction,
+        created: int,
+        close: int,
+        won: bool,
+        start: int | None,
+    ) -> None:
         self.n_opp += 1
         cur = sub.customer.currency
         end = None if start is None else add_months(start, max(12, sub.interval)) - 1
-        self.e.opportunities.append(Opportunity(
-            f"opp_{self.e.index:06d}_{self.n_opp:03d}", kind, sub.product_id, cur,
-            max(0, round(amount)), min(created, close), close, won, start, end))
+        self.e.opportunities.append(
+            Opportunity(
+                f"opp_{self.e.index:06d}_{self.n_opp:03d}",
+                kind,
+                sub.product_id,
+                cur,
+                max(0, round(amount)),
+                min(created, close),
+                close,
+                won,
+                start,
+                end,
+            )
+        )
 
     # -- subscriptions
-    def open_sub(self, customer: Customer, product: str, tier: int, interval: int,
-                 quantity: int, unit_minor: int | None, discount: Decimal, start: int,
-                 booked: int, trial_end: int | None = None, number: int | None = None,
-                 ) -> Subscription:
+    def open_sub(
+        self,
+        customer: Customer,
+        product: str,
+        tier: int,
+        interval: int,
+        quantity: int,
+        unit_minor: int | None,
+        discount: Decimal,
+        start: int,
+        booked: int,
+        trial_end: int | None = None,
+        number: int | None = None,
+    ) -> Subscription:
         plan = cat.plan_for(product, tier, interval, customer.currency)
         if number is None:
             self.n_sub += 1
             number = self.n_sub
         sid = f"sub_{self.e.index:06d}_{number:02d}"
         sub = Subscription(
-            sub_id=sid, customer=customer, product_id=product, booked_day=booked,
-            created_sec=max(booked * SECONDS_PER_DAY + 3600 * 10 + 60 * number,
-                            customer.created_sec + 60),
-            start_day=start, trial_end=trial_end,
-            anchor=trial_end if trial_end is not None else start, interval=plan.interval)
-        sub.versions.append(Version(
-            f"si_{self.e.index:06d}_{number:02d}", plan,
-            quantity if plan.pricing_model == "per_seat" else 1,
-            unit_minor, discount, start, booked))
+            sub_id=sid,
+            customer=customer,
+            product_id=product,
+            booked_day=booked,
+            created_sec=max(
+                booked * SECONDS_PER_DAY + 3600 * 10 + 60 * number, customer.created_sec + 60
+            ),
+            start_day=start,
+            trial_end=trial_end,
+            anchor=trial_end if trial_end is not None else start,
+            interval=plan.interval,
+        )
+        sub.versions.append(
+            Version(
+                f"si_{self.e.index:06d}_{number:02d}",
+                plan,
+                quantity if plan.pricing_model == "per_seat" else 1,
+                unit_minor,
+                discount,
+                start,
+                booked,
+            )
+        )
         self.e.subscriptions.append(sub)
         return sub
 
@@ -225,29 +283,52 @@ class _Sim:
 
     def active(self, day: int) -> list[Subscription]:
         """Subscriptions that are running and not cancelled as of `day`."""
-        return [s for s in self.e.subscriptions if not s.customer.is_test
-                and s.canceled_day is None and s.ended_day is None and s.booked_day <= day]
+        return [
+            s
+            for s in self.e.subscriptions
+            if not s.customer.is_test
+            and s.canceled_day is None
+            and s.ended_day is None
+            and s.booked_day <= day
+        ]
 
-    def change(self, sub: Subscription, eff: int, known: int, *, tier: int | None = None,
-               quantity: int | None = None, unit_minor: int | str | None = "keep",
-               discount: Decimal | None = None) -> Version | None:
+    def change(
+        self,
+        sub: Subscription,
+        eff: int,
+        known: int,
+        *,
+        tier: int | None = None,
+        quantity: int | None = None,
+        unit_minor: int | str | None = "keep",
+        discount: Decimal | None = None,
+    ) -> Version | None:
         """Close the current version at `eff` and open the changed one (known at `known`)."""
         cur = sub.current
         if sub.canceled_day is not None or sub.ended_day is not None:
             return None
         if eff <= cur.valid_from or known < cur.known_at or eff > self.horizon:
             return None
-        plan = cur.plan if tier is None else cat.plan_for(
-            sub.product_id, tier, sub.interval, sub.customer.currency)
+        plan = (
+            cur.plan
+            if tier is None
+            else cat.plan_for(sub.product_id, tier, sub.interval, sub.customer.currency)
+        )
         qty = cur.quantity if quantity is None else quantity
         from_flat = cur.plan.pricing_model == "flat"
         if plan.pricing_model == "per_seat" and from_flat and quantity is None:
             qty = max(1, round((cur.plan.included_seats or 1) * self.e.seat_fill))
         if plan.pricing_model == "flat":
             qty = 1
-        new = Version(cur.item_id, plan, qty,
-                      cur.unit_minor if unit_minor == "keep" else unit_minor,  # type: ignore[arg-type]
-                      cur.discount if discount is None else discount, eff, known)
+        new = Version(
+            cur.item_id,
+            plan,
+            qty,
+            cur.unit_minor if unit_minor == "keep" else unit_minor,  # type: ignore[arg-type]
+            cur.discount if discount is None else discount,
+            eff,
+            known,
+        )
         if plan.plan_id != cur.plan.plan_id and unit_minor == "keep" and cur.unit_minor is not None:
             new.unit_minor = round(plan.unit_minor * cur.unit_minor / cur.plan.unit_minor)
         cur.valid_to, cur.to_known_at = eff, known
@@ -300,8 +381,11 @@ def simulate_lifecycle(e: Entity, seed: int, start_day: int) -> None:
     reactivate_u, gap = r.random(), int(r.integers(60, 331))
     react_price_u, react_factor = r.random(), float(r.uniform(0.8, 1.15))
     # contracting
-    c_months, c_lead, c_factor = float(r.uniform(4, 22)), int(r.integers(45, 121)), float(
-        r.uniform(0.4, 0.7))
+    c_months, c_lead, c_factor = (
+        float(r.uniform(4, 22)),
+        int(r.integers(45, 121)),
+        float(r.uniform(0.4, 0.7)),
+    )
     c_disc = Decimal((20, 30)[int(r.integers(0, 2))])
     # expanding
     n_exp = int(r.integers(1, 4))
@@ -311,8 +395,11 @@ def simulate_lifecycle(e: Entity, seed: int, start_day: int) -> None:
     second_cus_u, second_cur_u = r.random(size=3), r.random(size=3)
     future_up_u, future_up_lead = r.random(size=3), r.integers(7, 31, size=3)
     # healthy
-    add_u, add_month, add_factor = (r.random(size=SIM_YEARS), r.uniform(0, 12, size=SIM_YEARS),
-                                    r.uniform(1.1, 1.25, size=SIM_YEARS))
+    add_u, add_month, add_factor = (
+        r.random(size=SIM_YEARS),
+        r.uniform(0, 12, size=SIM_YEARS),
+        r.uniform(1.1, 1.25, size=SIM_YEARS),
+    )
     unavoidable_u, unavoidable_months = r.random(), float(r.uniform(12, 60))
     unavoidable_reason = str(_pick(r, cat.UNAVOIDABLE_REASONS))
     unavoidable_mode_u = r.random()
@@ -335,38 +422,76 @@ def simulate_lifecycle(e: Entity, seed: int, start_day: int) -> None:
         if date_of(start).day == 1 and trial_len == 30:
             trial_end = add_months(start, 1)  # a calendar-month trial
         customer.created_sec = max(start * SECONDS_PER_DAY + 3600 * 9, e.created_sec + 300)
-        sub = sim.open_sub(customer, product, tier, interval, quantity, unit_minor,
-                           discount, start, start, trial_end=trial_end)
+        sub = sim.open_sub(
+            customer,
+            product,
+            tier,
+            interval,
+            quantity,
+            unit_minor,
+            discount,
+            start,
+            start,
+            trial_end=trial_end,
+        )
         sim.event(start, "trial_start", product, f"trial until {trial_end}")
         if not converts:
             sim.end_sub(sub, trial_end, trial_end - lapse_lead, "trial_lapse")
-            sim.opportunity("new_business", sub, sub.current.mrr_minor() * 12,
-                            start - 5, trial_end - lapse_lead, False, None)
+            sim.opportunity(
+                "new_business",
+                sub,
+                sub.current.mrr_minor() * 12,
+                start - 5,
+                trial_end - lapse_lead,
+                False,
+                None,
+            )
             _add_test_customer(sim, e)
             return
         paid = trial_end
-        sim.opportunity("new_business", sub, sub.current.mrr_minor() * 12, start - 5,
-                        trial_end - lapse_lead, True, trial_end)
+        sim.opportunity(
+            "new_business",
+            sub,
+            sub.current.mrr_minor() * 12,
+            start - 5,
+            trial_end - lapse_lead,
+            True,
+            trial_end,
+        )
     else:
         signed_future = future_u < (0.1 if seg == "smb" else 0.25)
         close = max(e.created_day, start - future_lead) if signed_future else start
         booked = close if (not signed_future or book_early) else start
-        sub = sim.open_sub(customer, product, tier, interval, quantity, unit_minor,
-                           discount, start, booked)
+        sub = sim.open_sub(
+            customer, product, tier, interval, quantity, unit_minor, discount, start, booked
+        )
         paid = start
-        sim.opportunity("new_business", sub, sub.current.mrr_minor() * 12,
-                        close - int(20 + 40 * custom_factor), close, True, start)
+        sim.opportunity(
+            "new_business",
+            sub,
+            sub.current.mrr_minor() * 12,
+            close - int(20 + 40 * custom_factor),
+            close,
+            True,
+            start,
+        )
     sim.event(paid, "new", product, sub.current.plan.plan_id)
 
     # ---- planned actions: (day, order, kind, payload)
     actions: list[tuple[int, int, str, tuple]] = []
     if discount > 0:
-        actions.append((sim.boundary(sub, add_months(paid, disc_months) - 1), 0,
-                        "discount_end", (sub,)))
+        actions.append(
+            (sim.boundary(sub, add_months(paid, disc_months) - 1), 0, "discount_end", (sub,))
+        )
     traj = e.trajectory
     if traj == "declining":
-        mode = ("involuntary" if churn_mode_u < 0.25 else
-                "immediate" if churn_mode_u < 0.55 else "period_end")
+        mode = (
+            "involuntary"
+            if churn_mode_u < 0.25
+            else "immediate"
+            if churn_mode_u < 0.55
+            else "period_end"
+        )
         actions.append((_months(paid, churn_months), 5, "churn", (mode, reason, True)))
     elif traj == "contracting":
         actions.append((_months(paid, c_months), 3, "contract", ()))
@@ -377,13 +502,20 @@ def simulate_lifecycle(e: Entity, seed: int, start_day: int) -> None:
             day = _months(day, float(exp_gaps[k]))
     if traj in ("healthy", "expanding") and unavoidable_u < 0.06:
         mode = "period_end" if unavoidable_mode_u < 0.7 else "immediate"
-        actions.append((_months(paid, unavoidable_months), 5, "churn",
-                        (mode, unavoidable_reason, False)))
+        actions.append(
+            (_months(paid, unavoidable_months), 5, "churn", (mode, unavoidable_reason, False))
+        )
     if traj == "healthy" and sub.current.plan.pricing_model == "per_seat":
         for y in range(SIM_YEARS):
             if add_u[y] < 0.35:
-                actions.append((_months(paid, 12 * y + float(add_month[y]) + 2), 1, "seat_add",
-                                (float(add_factor[y]),)))
+                actions.append(
+                    (
+                        _months(paid, 12 * y + float(add_month[y]) + 2),
+                        1,
+                        "seat_add",
+                        (float(add_factor[y]),),
+                    )
+                )
     heapq.heapify(actions)
     seq = 0
     while actions:
@@ -395,8 +527,9 @@ def simulate_lifecycle(e: Entity, seed: int, start_day: int) -> None:
             (s,) = payload
             v = sim.change(s, day, day, discount=Decimal(0))
             if v is not None:
-                sim.event(day, "discount_end", s.product_id,
-                          f"discount {s.versions[-2].discount}% ended")
+                sim.event(
+                    day, "discount_end", s.product_id, f"discount {s.versions[-2].discount}% ended"
+                )
         elif kind == "seat_add":
             subs = sim.active(day)
             if subs and subs[0].current.plan.pricing_model == "per_seat":
@@ -406,17 +539,44 @@ def simulate_lifecycle(e: Entity, seed: int, start_day: int) -> None:
                 before = s.current.mrr_minor()
                 if sim.change(s, day, day, quantity=q1) is not None:
                     sim.event(day, "upgrade", s.product_id, f"seats {q0}->{q1}")
-                    sim.opportunity("expansion", s, (s.current.mrr_minor() - before) * 12,
-                                    day - 21, day, True, day)
+                    sim.opportunity(
+                        "expansion",
+                        s,
+                        (s.current.mrr_minor() - before) * 12,
+                        day - 21,
+                        day,
+                        True,
+                        day,
+                    )
         elif kind == "expand":
-            _expand(sim, day, int(payload[0]), exp_kind_u, exp_factor, exp_lead, cross_u,
-                    second_cus_u, second_cur_u, future_up_u, future_up_lead)
+            _expand(
+                sim,
+                day,
+                int(payload[0]),
+                exp_kind_u,
+                exp_factor,
+                exp_lead,
+                cross_u,
+                second_cus_u,
+                second_cur_u,
+                future_up_u,
+                future_up_lead,
+            )
         elif kind == "contract":
             _contract(sim, day, c_lead, c_factor, c_disc)
         elif kind == "churn":
             mode, code, declining = payload
-            eff = _churn(sim, day, mode, code, declining, has_reason_u, notice_lead,
-                         immediate_lead, decline_lead)
+            eff = _churn(
+                sim,
+                day,
+                mode,
+                code,
+                declining,
+                has_reason_u,
+                notice_lead,
+                immediate_lead,
+                decline_lead,
+            )
             if eff is not None and declining and reactivate_u < 0.3:
                 heapq.heappush(actions, (eff + gap, 6, "reactivate", (react_price_u,)))
         elif kind == "reactivate":
@@ -434,9 +594,19 @@ def _add_test_customer(sim: _Sim, e: Entity) -> None:
     sim.open_sub(c, "prod_cms", 1, 1, 1, None, Decimal(0), day, day, number=90)
 
 
-def _expand(sim: _Sim, day: int, k: int, kind_u: np.ndarray, factor: np.ndarray,
-            lead: np.ndarray, cross_u: np.ndarray, second_cus_u: np.ndarray,
-            second_cur_u: np.ndarray, future_u: np.ndarray, future_lead: np.ndarray) -> None:
+def _expand(
+    sim: _Sim,
+    day: int,
+    k: int,
+    kind_u: np.ndarray,
+    factor: np.ndarray,
+    lead: np.ndarray,
+    cross_u: np.ndarray,
+    second_cus_u: np.ndarray,
+    second_cur_u: np.ndarray,
+    future_u: np.ndarray,
+    future_lead: np.ndarray,
+) -> None:
     e = sim.e
     subs = sim.active(day)
     if not subs:
@@ -467,8 +637,17 @@ def _expand(sim: _Sim, day: int, k: int, kind_u: np.ndarray, factor: np.ndarray,
             currency = e.currency if second_cur_u[k] < 0.5 else others[int(second_cur_u[k] * 4) % 2]
             customer = sim.customer(currency, day)
         tier = max(1, cur.plan.tier - (1 if e.segment == "smb" else 0))
-        new = sim.open_sub(customer, product, tier, main.interval,
-                           max(2, round(cur.seats() * 0.5)), None, Decimal(0), day, day)
+        new = sim.open_sub(
+            customer,
+            product,
+            tier,
+            main.interval,
+            max(2, round(cur.seats() * 0.5)),
+            None,
+            Decimal(0),
+            day,
+            day,
+        )
         sim.event(day, "cross_sell", product, new.current.plan.plan_id)
         sim.opportunity("cross_sell", new, new.current.mrr_minor() * 12, day - 30, day, True, day)
         e.phases.append(UsagePhase("expand", start_phase, day, day, 0.0))
@@ -483,25 +662,36 @@ def _expand(sim: _Sim, day: int, k: int, kind_u: np.ndarray, factor: np.ndarray,
         eff = day
         if main.interval >= 12 and future_u[k] < 0.3:
             eff = day + int(future_lead[k])
-        up = cat.plan_for(main.product_id, cur.plan.tier + 1, main.interval,
-                          main.customer.currency)
+        up = cat.plan_for(main.product_id, cur.plan.tier + 1, main.interval, main.customer.currency)
         qty = None
         if up.pricing_model == "per_seat":
             # enough seats that the bigger plan costs more than the current one
-            unit = up.unit_minor if cur.unit_minor is None else round(
-                up.unit_minor * cur.unit_minor / cur.plan.unit_minor)
-            floor_qty = math.floor(cur.interval_amount() / (
-                max(1, unit) * (1 - Fraction(str(cur.discount)) / 100))) + 1
-            qty = max(floor_qty, cur.seats() if cur.plan.pricing_model == "per_seat"
-                      else round((cur.plan.included_seats or 1) * e.seat_fill))
+            unit = (
+                up.unit_minor
+                if cur.unit_minor is None
+                else round(up.unit_minor * cur.unit_minor / cur.plan.unit_minor)
+            )
+            floor_qty = (
+                math.floor(
+                    cur.interval_amount() / (max(1, unit) * (1 - Fraction(str(cur.discount)) / 100))
+                )
+                + 1
+            )
+            qty = max(
+                floor_qty,
+                cur.seats()
+                if cur.plan.pricing_model == "per_seat"
+                else round((cur.plan.included_seats or 1) * e.seat_fill),
+            )
         v = sim.change(main, eff, day, tier=cur.plan.tier + 1, quantity=qty)
         detail = f"tier {cur.plan.tier}->{cur.plan.tier + 1}"
     if v is None:
         return
     sim.event(eff, "upgrade", main.product_id, detail)
     sim.opportunity("expansion", main, (v.mrr_minor() - before) * 12, day - 25, day, True, eff)
-    e.phases.append(UsagePhase("expand" if kind == "seats" else "expand_tier", start_phase, day,
-                               eff, 0.0))
+    e.phases.append(
+        UsagePhase("expand" if kind == "seats" else "expand_tier", start_phase, day, eff, 0.0)
+    )
 
 
 def _contract(sim: _Sim, day: int, lead: int, factor: float, retention_discount: Decimal) -> None:
@@ -521,9 +711,13 @@ def _contract(sim: _Sim, day: int, lead: int, factor: float, retention_discount:
             q1 = max(1, round(cur.quantity * factor))
             v = sim.change(main, eff, day, quantity=q1)
             detail = f"seats {cur.quantity}->{q1}"
-        elif cur.plan.tier > 1 and cat.plan_for(
-                main.product_id, cur.plan.tier - 1, main.interval,
-                main.customer.currency).unit_minor < cur.interval_amount():
+        elif (
+            cur.plan.tier > 1
+            and cat.plan_for(
+                main.product_id, cur.plan.tier - 1, main.interval, main.customer.currency
+            ).unit_minor
+            < cur.interval_amount()
+        ):
             v = sim.change(main, eff, day, tier=cur.plan.tier - 1)
             detail = f"tier {cur.plan.tier}->{cur.plan.tier - 1}"
         else:
@@ -535,8 +729,17 @@ def _contract(sim: _Sim, day: int, lead: int, factor: float, retention_discount:
     e.phases.append(UsagePhase("decline", day - lead, day, eff, 0.45))
 
 
-def _churn(sim: _Sim, day: int, mode: str, reason: str, declining: bool, has_reason_u: float,
-           notice_lead: int, immediate_lead: int, decline_lead: int) -> int | None:
+def _churn(
+    sim: _Sim,
+    day: int,
+    mode: str,
+    reason: str,
+    declining: bool,
+    has_reason_u: float,
+    notice_lead: int,
+    immediate_lead: int,
+    decline_lead: int,
+) -> int | None:
     e = sim.e
     subs = sim.active(day)
     if not subs:
@@ -565,8 +768,9 @@ def _churn(sim: _Sim, day: int, mode: str, reason: str, declining: bool, has_rea
     for s in subs:
         sim.end_sub(s, eff, known, mode)
     notice_sec = notice * SECONDS_PER_DAY + 3600 * 11 + 60 * (e.index % 60)
-    e.churn = e.churn or Churn(notice, notice_sec, eff, main.sub_id, code, mode,
-                               _CHURN_COMMENTS.get(code or "", ""))
+    e.churn = e.churn or Churn(
+        notice, notice_sec, eff, main.sub_id, code, mode, _CHURN_COMMENTS.get(code or "", "")
+    )
     sim.event(notice, "churn_notice", main.product_id, code or "no reason recorded")
     sim.event(eff, "churn", None, mode)
     if declining:
@@ -582,12 +786,23 @@ def _reactivate(sim: _Sim, day: int, price_u: float, factor: float) -> None:
     plan = last.versions[-1].plan
     start = clamp_dom(day)
     unit = None if price_u < 0.5 else _custom_price(plan, factor)
-    sub = sim.open_sub(last.customer, last.product_id, plan.tier, plan.interval,
-                       last.versions[-1].quantity, unit, Decimal(0), start, start)
-    sim.event(start, "reactivation", sub.product_id,
-              "list price" if unit is None else "custom price")
-    sim.opportunity("new_business", sub, sub.current.mrr_minor() * 12, start - 20, start, True,
-                    start)
+    sub = sim.open_sub(
+        last.customer,
+        last.product_id,
+        plan.tier,
+        plan.interval,
+        last.versions[-1].quantity,
+        unit,
+        Decimal(0),
+        start,
+        start,
+    )
+    sim.event(
+        start, "reactivation", sub.product_id, "list price" if unit is None else "custom price"
+    )
+    sim.opportunity(
+        "new_business", sub, sub.current.mrr_minor() * 12, start - 20, start, True, start
+    )
 
 
 def _renewals(sim: _Sim, seed: int, horizon: int) -> None:
@@ -610,9 +825,20 @@ def _renewals(sim: _Sim, seed: int, horizon: int) -> None:
             oid = f"opp_{e.index:06d}_r{s.sub_id[-2:]}{k:02d}"
             won = s.ended_day is None or s.ended_day > b
             close = b - close_lag if won else (s.canceled_day or b)
-            e.opportunities.append(Opportunity(
-                oid, "renewal", s.product_id, s.customer.currency,
-                round(v.mrr_minor() * 12), b - 90, close, won, b, add_months(b, 12) - 1))
+            e.opportunities.append(
+                Opportunity(
+                    oid,
+                    "renewal",
+                    s.product_id,
+                    s.customer.currency,
+                    round(v.mrr_minor() * 12),
+                    b - 90,
+                    close,
+                    won,
+                    b,
+                    add_months(b, 12) - 1,
+                )
+            )
             k += 1
     # a few lost expansion attempts on healthy accounts
     for y in range(SIM_YEARS):
@@ -621,10 +847,20 @@ def _renewals(sim: _Sim, seed: int, horizon: int) -> None:
             s = e.subscriptions[0]
             day = _months(s.anchor, 12 * y + m)
             if s.ended_day is None or day < s.ended_day:
-                e.opportunities.append(Opportunity(
-                    f"opp_{e.index:06d}_l{y:02d}", "expansion", s.product_id,
-                    s.customer.currency, round(s.current.mrr_minor() * 6), day - 40, day,
-                    False, None, None))
+                e.opportunities.append(
+                    Opportunity(
+                        f"opp_{e.index:06d}_l{y:02d}",
+                        "expansion",
+                        s.product_id,
+                        s.customer.currency,
+                        round(s.current.mrr_minor() * 6),
+                        day - 40,
+                        day,
+                        False,
+                        None,
+                        None,
+                    )
+                )
 
 
 # ---------------------------------------------------------------- merges
@@ -644,9 +880,13 @@ def plan_merges(seed: int, entities: list[Entity]) -> None:
         day = e.created_day + int(r.integers(20, 700))
         chain_u = r.random()
         tries = r.integers(0, e.index, size=40)
-        chain = [o for o in merged if o.merge_day > day  # type: ignore[operator]
-                 and entities[o.merge_target].merge_day is None  # type: ignore[index]
-                 and o.created_day < day - 14]
+        chain = [
+            o
+            for o in merged
+            if o.merge_day > day  # type: ignore[operator]
+            and entities[o.merge_target].merge_day is None  # type: ignore[index]
+            and o.created_day < day - 14
+        ]
         target = None
         if chain and chain_u < 0.6:
             target = chain[int(r.integers(0, len(chain)))]

@@ -47,7 +47,8 @@ class Version:
         if self._amount is None:
             qty = self.quantity if self.plan.pricing_model == "per_seat" else 1
             self._amount = Fraction(self.price_minor * qty) * (
-                1 - Fraction(str(self.discount)) / 100)
+                1 - Fraction(str(self.discount)) / 100
+            )
         return self._amount
 
     def mrr_minor(self) -> Fraction:
@@ -172,8 +173,11 @@ class Entity:
 
     def active_intervals(self) -> list[tuple[int, int | None]]:
         """Merged [from, to) day ranges where any subscription item is in force."""
-        spans = sorted((s.start_day, s.versions[-1].valid_to) for s in self.subscriptions
-                       if not s.customer.is_test)
+        spans = sorted(
+            (s.start_day, s.versions[-1].valid_to)
+            for s in self.subscriptions
+            if not s.customer.is_test
+        )
         merged: list[tuple[int, int | None]] = []
         for a, b in spans:
             if merged and (merged[-1][1] is None or a <= merged[-1][1]):

@@ -79,8 +79,9 @@ def mrr_truth(entities: list[Entity], start_day: int, end_day: int) -> pa.Table:
             for v in s.versions:
                 if v.known_at > end_day:
                     continue
-                valid_to = v.valid_to if (v.to_known_at is not None
-                                          and v.to_known_at <= end_day) else None
+                valid_to = (
+                    v.valid_to if (v.to_known_at is not None and v.to_known_at <= end_day) else None
+                )
                 mrr = v.mrr_minor() / scale
                 if mrr == 0:
                     continue
@@ -91,13 +92,15 @@ def mrr_truth(entities: list[Entity], start_day: int, end_day: int) -> pa.Table:
                         continue
                     sums[(m, account, s.product_id, c.currency)] += mrr
     keys = sorted(k for k, v in sums.items() if v != 0)
-    return pa.table({
-        "month": pa.array([k[0] for k in keys], pa.int32()).cast(pa.date32()),
-        "account_id": pa.array([k[1] for k in keys], pa.string()),
-        "product_id": pa.array([k[2] for k in keys], pa.string()),
-        "currency": pa.array([k[3] for k in keys], pa.string()),
-        "mrr_original": pa.array([_to_decimal9(sums[k]) for k in keys], pa.decimal128(38, 9)),
-    })
+    return pa.table(
+        {
+            "month": pa.array([k[0] for k in keys], pa.int32()).cast(pa.date32()),
+            "account_id": pa.array([k[1] for k in keys], pa.string()),
+            "product_id": pa.array([k[2] for k in keys], pa.string()),
+            "currency": pa.array([k[3] for k in keys], pa.string()),
+            "mrr_original": pa.array([_to_decimal9(sums[k]) for k in keys], pa.decimal128(38, 9)),
+        }
+    )
 
 
 def lifecycle_truth(entities: list[Entity], end_day: int) -> pa.Table:
@@ -117,36 +120,65 @@ def lifecycle_truth(entities: list[Entity], end_day: int) -> pa.Table:
             if ev.day <= end_day:
                 rows.append((account, ev.day, ev.event_type, ev.product_id, ev.detail))
     rows.sort(key=lambda r: (r[0], r[1], r[2], r[3] or ""))
-    return pa.table({
-        "account_id": pa.array([r[0] for r in rows], pa.string()),
-        "event_date": pa.array([r[1] for r in rows], pa.int32()).cast(pa.date32()),
-        "event_type": pa.array([r[2] for r in rows], pa.string()),
-        "product_id": pa.array([r[3] for r in rows], pa.string()),
-        "detail": pa.array([r[4] for r in rows], pa.string()),
-    })
+    return pa.table(
+        {
+            "account_id": pa.array([r[0] for r in rows], pa.string()),
+            "event_date": pa.array([r[1] for r in rows], pa.int32()).cast(pa.date32()),
+            "event_type": pa.array([r[2] for r in rows], pa.string()),
+            "product_id": pa.array([r[3] for r in rows], pa.string()),
+            "detail": pa.array([r[4] for r in rows], pa.string()),
+        }
+    )
 
 
 def accounts_truth(entities: list[Entity], end_day: int) -> pa.Table:
     """True attributes of every CRM account in the export (even where the CRM is blank)."""
-    cols: dict[str, list] = {k: [] for k in (
-        "account_id", "segment", "touch_model", "region", "currency", "trajectory",
-        "created_at", "merged_into", "churned_on")}
+    cols: dict[str, list] = {
+        k: []
+        for k in (
+            "account_id",
+            "segment",
+            "touch_model",
+            "region",
+            "currency",
+            "trajectory",
+            "created_at",
+            "merged_into",
+            "churned_on",
+        )
+    }
     for e in entities:
         if not e.is_crm or e.created_day > end_day:
             continue
         final = survivor(entities, e.index, end_day)
         churn = e.churn.effective_day if e.churn and e.churn.effective_day <= end_day else None
-        for k, v in (("account_id", e.account_id), ("segment", e.segment),
-                     ("touch_model", e.touch_model), ("region", e.region),
-                     ("currency", e.currency), ("trajectory", e.trajectory),
-                     ("created_at", e.created_sec * 1_000_000),
-                     ("merged_into", None if final == e.index else entities[final].account_id),
-                     ("churned_on", churn)):
+        for k, v in (
+            ("account_id", e.account_id),
+            ("segment", e.segment),
+            ("touch_model", e.touch_model),
+            ("region", e.region),
+            ("currency", e.currency),
+            ("trajectory", e.trajectory),
+            ("created_at", e.created_sec * 1_000_000),
+            ("merged_into", None if final == e.index else entities[final].account_id),
+            ("churned_on", churn),
+        ):
             cols[k].append(v)
-    return pa.table({
-        **{k: pa.array(cols[k], pa.string()) for k in (
-            "account_id", "segment", "touch_model", "region", "currency", "trajectory")},
-        "created_at": pa.array(cols["created_at"], pa.int64()).cast(pa.timestamp("us", "UTC")),
-        "merged_into": pa.array(cols["merged_into"], pa.string()),
-        "churned_on": pa.array(cols["churned_on"], pa.int32()).cast(pa.date32()),
-    })
+    return pa.table(
+        {
+            **{
+                k: pa.array(cols[k], pa.string())
+                for k in (
+                    "account_id",
+                    "segment",
+                    "touch_model",
+                    "region",
+                    "currency",
+                    "trajectory",
+                )
+            },
+            "created_at": pa.array(cols["created_at"], pa.int64()).cast(pa.timestamp("us", "UTC")),
+            "merged_into": pa.array(cols["merged_into"], pa.string()),
+            "churned_on": pa.array(cols["churned_on"], pa.int32()).cast(pa.date32()),
+        }
+    )

@@ -54,8 +54,10 @@ class UserPool:
 def _targets(e: Entity) -> list[tuple[int, int]]:
     """(day, target number of provisioned users) at every seat change."""
     versions = [(s, v) for s in e.subscriptions if not s.customer.is_test for v in s.versions]
-    points = sorted({v.valid_from for _, v in versions}
-                    | {v.valid_to for _, v in versions if v.valid_to is not None})
+    points = sorted(
+        {v.valid_from for _, v in versions}
+        | {v.valid_to for _, v in versions if v.valid_to is not None}
+    )
     out = []
     for t in points:
         best = 0
@@ -98,12 +100,17 @@ def build_user_pool(seed: int, e: Entity, start_day: int) -> UserPool:
         for j in range(add):
             created.append(max(t * SECONDS_PER_DAY + 8 * 3600, e.created_sec + 60) + 37 * j)
             u = r.random()
-            roles.append("admin" if len(created) == 1 else
-                         next(role for role, c in _CUM_ROLES if u < c))
+            roles.append(
+                "admin" if len(created) == 1 else next(role for role, c in _CUM_ROLES if u < c)
+            )
     deact += [int(_NEVER) * SECONDS_PER_DAY] * (len(created) - len(deact))
     return UserPool(
-        e.index, [f"usr_{e.index:06d}_{n:05d}" for n in range(1, len(created) + 1)],
-        np.array(created, dtype=np.int64), np.array(deact, dtype=np.int64), roles)
+        e.index,
+        [f"usr_{e.index:06d}_{n:05d}" for n in range(1, len(created) + 1)],
+        np.array(created, dtype=np.int64),
+        np.array(deact, dtype=np.int64),
+        roles,
+    )
 
 
 def _cum_roles() -> list[tuple[str, float]]:
@@ -121,15 +128,21 @@ _CUM_ROLES = _cum_roles()
 def users_table(pools: list[UserPool], account_ids: list[str], end_day: int) -> dict[str, list]:
     """usage/users as of `end_day`."""
     end_sec = (end_day + 1) * SECONDS_PER_DAY
-    cols: dict[str, list] = {"user_id": [], "account_id": [], "created_at": [],
-                             "deactivated_at": [], "role": []}
+    cols: dict[str, list] = {
+        "user_id": [],
+        "account_id": [],
+        "created_at": [],
+        "deactivated_at": [],
+        "role": [],
+    }
     for pool, acc in zip(pools, account_ids, strict=True):
         n = int(np.searchsorted(pool.created_sec, end_sec, side="left"))
         cols["user_id"].extend(pool.user_ids[:n])
         cols["account_id"].extend([acc] * n)
         cols["created_at"].extend(pool.created_sec[:n].tolist())
         cols["deactivated_at"].extend(
-            [int(x) if x < end_sec else None for x in pool.deact_sec[:n].tolist()])
+            [int(x) if x < end_sec else None for x in pool.deact_sec[:n].tolist()]
+        )
         cols["role"].extend(pool.roles[:n])
     return cols
 
@@ -150,8 +163,9 @@ class DailyState:
     utc_offset: np.ndarray  # int64 per account, seconds
 
 
-def daily_state(seed: int, entities: list[Entity], pools: list[UserPool], first_day: int,
-                last_day: int) -> DailyState:
+def daily_state(
+    seed: int, entities: list[Entity], pools: list[UserPool], first_day: int, last_day: int
+) -> DailyState:
     n_acc, n_days = len(entities), max(0, last_day - first_day + 1)
     days = np.arange(first_day, first_day + n_days, dtype=np.int64)
     mask = np.zeros((n_acc, n_days), np.uint8)
@@ -216,7 +230,7 @@ def _lookup_tables() -> tuple[np.ndarray, np.ndarray]:
     product_lut = np.zeros(8 * 256, np.int64)
     for m in range(1, 8):
         bits = [p for p in range(n_p) if m >> p & 1]
-        product_lut[m * 256: (m + 1) * 256] = [bits[b % len(bits)] for b in range(256)]
+        product_lut[m * 256 : (m + 1) * 256] = [bits[b % len(bits)] for b in range(256)]
     feature_lut = np.zeros(n_p * 4 * 3 * 256, np.int32)
     for p, prod in enumerate(cat.PRODUCT_IDS):
         for t in (1, 2, 3):
@@ -229,7 +243,7 @@ def _lookup_tables() -> tuple[np.ndarray, np.ndarray]:
             )
             for cls, cands in enumerate(classes):
                 at = ((p * 4 + t) * 3 + cls) * 256
-                feature_lut[at: at + 256] = [cands[b % len(cands)] for b in range(256)]
+                feature_lut[at : at + 256] = [cands[b % len(cands)] for b in range(256)]
     return product_lut, feature_lut
 
 
@@ -244,8 +258,16 @@ def _bits(h: np.ndarray, shift: int, mask: np.uint64) -> np.ndarray:
     return ((h >> np.uint64(shift)) & mask).astype(np.int64)
 
 
-def month_events(seed: int, st: DailyState, account_ids: pa.Array, user_ids: pa.Array,
-                 entity_index: np.ndarray, d0: int, d1: int, end_sec: int) -> pa.Table:
+def month_events(
+    seed: int,
+    st: DailyState,
+    account_ids: pa.Array,
+    user_ids: pa.Array,
+    entity_index: np.ndarray,
+    d0: int,
+    d1: int,
+    end_sec: int,
+) -> pa.Table:
     """Events of days [d0, d1) (absolute day numbers) received before `end_sec`.
 
     Everything an account-day needs is gathered once per account-day and then
@@ -300,20 +322,27 @@ def month_events(seed: int, st: DailyState, account_ids: pa.Array, user_ids: pa.
     keep = received < end_sec
     if not keep.all():
         r, k, user, feat, occurred, received = (
-            v[keep] for v in (r, k, user, feat, occurred, received))
-    return pa.table({
-        "event_id": event_ids(id_base[r] | k),
-        "account_id": pa.DictionaryArray.from_arrays(
-            pa.array(acc_ix[r].astype(np.int32)), account_ids),
-        "user_id": pa.DictionaryArray.from_arrays(pa.array(user.astype(np.int32)), user_ids),
-        "event_name": pa.DictionaryArray.from_arrays(pa.array(feat), EVENT_NAMES),
-        "occurred_at": pa.array(occurred * 1_000_000, pa.int64()).cast(_TS),
-        "received_at": pa.array(received * 1_000_000, pa.int64()).cast(_TS),
-    })
+            v[keep] for v in (r, k, user, feat, occurred, received)
+        )
+    return pa.table(
+        {
+            "event_id": event_ids(id_base[r] | k),
+            "account_id": pa.DictionaryArray.from_arrays(
+                pa.array(acc_ix[r].astype(np.int32)), account_ids
+            ),
+            "user_id": pa.DictionaryArray.from_arrays(pa.array(user.astype(np.int32)), user_ids),
+            "event_name": pa.DictionaryArray.from_arrays(pa.array(feat), EVENT_NAMES),
+            "occurred_at": pa.array(occurred * 1_000_000, pa.int64()).cast(_TS),
+            "received_at": pa.array(received * 1_000_000, pa.int64()).cast(_TS),
+        }
+    )
 
 
-_HEX_PAIRS = np.array([[ord(f"{b:02x}"[0]), ord(f"{b:02x}"[1])] for b in range(256)],
-                      np.uint8).view(np.uint16).ravel()
+_HEX_PAIRS = (
+    np.array([[ord(f"{b:02x}"[0]), ord(f"{b:02x}"[1])] for b in range(256)], np.uint8)
+    .view(np.uint16)
+    .ravel()
+)
 _ID_PREFIX = np.frombuffer(b"ev_", np.uint8)
 
 

@@ -28,12 +28,14 @@ Columns = dict[str, list]
 
 # Contract "timestamp" columns that the generator writes as dates (a local day in
 # the reporting timezone, metrics.md Time), on top of the contract's date columns.
-DATE_COLUMNS: frozenset[tuple[str, str]] = frozenset({
-    ("billing/subscription_items", "valid_from"),
-    ("billing/subscription_items", "valid_to"),
-    ("billing/subscriptions", "trial_end_at"),
-    ("crm/onboarding_milestones", "due_at"),
-})
+DATE_COLUMNS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("billing/subscription_items", "valid_from"),
+        ("billing/subscription_items", "valid_to"),
+        ("billing/subscriptions", "trial_end_at"),
+        ("crm/onboarding_milestones", "due_at"),
+    }
+)
 _DECIMAL_SCALE: dict[tuple[str, str], int] = {
     ("billing/fx_rates", "usd_per_unit"): 10,
     ("billing/subscription_items", "discount_percent"): 4,
@@ -112,10 +114,22 @@ def write_events_parquet(data: pa.Table, path: Path) -> None:
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(
-        data, path, store_schema=False,
+        data,
+        path,
+        store_schema=False,
         use_dictionary=["account_id", "user_id", "event_name"],
-        compression={"event_id": "zstd", "account_id": "snappy", "user_id": "snappy",
-                     "event_name": "snappy", "occurred_at": "snappy", "received_at": "snappy"},
-        column_encoding={"event_id": "PLAIN", "occurred_at": "DELTA_BINARY_PACKED",
-                         "received_at": "DELTA_BINARY_PACKED"},
-        write_statistics=["account_id", "event_name", "occurred_at", "received_at"])
+        compression={
+            "event_id": "zstd",
+            "account_id": "snappy",
+            "user_id": "snappy",
+            "event_name": "snappy",
+            "occurred_at": "snappy",
+            "received_at": "snappy",
+        },
+        column_encoding={
+            "event_id": "PLAIN",
+            "occurred_at": "DELTA_BINARY_PACKED",
+            "received_at": "DELTA_BINARY_PACKED",
+        },
+        write_statistics=["account_id", "event_name", "occurred_at", "received_at"],
+    )

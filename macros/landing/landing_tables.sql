@@ -28,3 +28,16 @@
         ('support', 'tickets', ['ticket_id']),
     ]) }}
 {% endmacro %}
+
+{# The contract columns of a raw table, quoted: all but the `_` load metadata. #}
+{% macro landing_content_columns(raw_table) %}
+    {% set names = [] %}
+    {% if execute %}
+        {% for column in adapter.get_columns_in_relation(raw_table) %}
+            {% if not column.name.startswith('_') %}
+                {% do names.append(adapter.quote(column.name)) %}
+            {% endif %}
+        {% endfor %}
+    {% endif %}
+    {{ return(names) }}
+{% endmacro %}

@@ -15,7 +15,11 @@ with
         sum(case when attribution_status = 'attributed' then 1 else 0 end) as rows_attributed,
         sum(case when attribution_status = 'after_as_of' then 1 else 0 end) as rows_after_as_of,
         sum(
-            case when attribution_status in ('missing_account_id', 'unknown_account') then 1 else 0 end
+            case
+                when attribution_status in ('missing_account_id', 'unknown_account')
+                    then 1
+                else 0
+            end
         ) as rows_quarantined
     from ({{ classify_account_fact(fact) }}) as classified
 

@@ -9,28 +9,23 @@
 with
 
 {% for source_name, table_name, primary_key in landing_tables() %}
+{%- set raw_table = source(source_name, table_name) -%}
+{%- set content_columns = landing_content_columns(raw_table) %}
 {{ source_name }}__{{ table_name }} as (
 
     select
         '{{ source_name }}/{{ table_name }}' as table_path,
-        (select count(*) from {{ source(source_name, table_name) }}) as rows_loaded,
+        (select count(*) from {{ raw_table }}) as rows_loaded,
         (
             select count(*) from (
-                select distinct
-                {%- if execute %}
-                    {%- for column in adapter.get_columns_in_relation(source(source_name, table_name))
-                        if not column.name.startswith('_') %}
-                    {{ adapter.quote(column.name) }}{{ ',' if not loop.last }}
-                    {%- endfor %}
-                {%- else %} *
-                {%- endif %}
-                from {{ source(source_name, table_name) }}
+                select distinct {{ content_columns | join(', ') or '*' }}
+                from {{ raw_table }}
             ) as distinct_rows
         ) as distinct_rows,
         (
             select count(*) from (
                 select distinct {{ primary_key | join(', ') }}
-                from {{ source(source_name, table_name) }}
+                from {{ raw_table }}
             ) as distinct_keys
         ) as distinct_keys,
         (select count(*) from {{ ref('stg_' ~ source_name ~ '__' ~ table_name) }}) as rows_staged
@@ -40,7 +35,9 @@ with
 
 rejected as (
 
-    select table_path, count(*) as rows_rejected
+    select
+        table_path,
+        count(*) as rows_rejected
     from {{ source('landing', 'landing_rejected_lines') }}
     group by table_path
 

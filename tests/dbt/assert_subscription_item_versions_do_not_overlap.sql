@@ -27,5 +27,6 @@ select
     valid_to,
     next_valid_from
 from versions
-where next_valid_from is not null
+where
+    next_valid_from is not null
     and (valid_to is null or valid_to > next_valid_from)

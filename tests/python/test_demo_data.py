@@ -64,8 +64,7 @@ def dirty_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def read_table(landing: Path, path: str) -> pd.DataFrame:
     """A CSV table with every value as text (NULL as NaN)."""
-    return pd.read_csv(landing / f"{path}.csv", dtype=str, keep_default_na=False,
-                       na_values=[""])
+    return pd.read_csv(landing / f"{path}.csv", dtype=str, keep_default_na=False, na_values=[""])
 
 
 def read_events(landing: Path) -> pd.DataFrame:
@@ -80,8 +79,10 @@ def iso(d: date) -> str:
 # ---------------------------------------------------------------- reference data
 def test_constants_agree_with_seeds() -> None:
     features = pd.read_csv(SEEDS / "feature_catalog.csv", dtype=str)
-    ours = [(f.event_name, f.product_id, f.feature, str(f.is_core).lower(), str(f.min_tier))
-            for f in cat.FEATURES]
+    ours = [
+        (f.event_name, f.product_id, f.feature, str(f.is_core).lower(), str(f.min_tier))
+        for f in cat.FEATURES
+    ]
     assert ours == list(features.itertuples(index=False, name=None))
     assert set(features["product_id"]) == set(cat.PRODUCT_IDS)
 
@@ -91,14 +92,24 @@ def test_constants_agree_with_seeds() -> None:
     assert used | {cat.INVOLUNTARY_REASON} <= set(cat.REASON_CODES)
 
     cutoffs = pd.read_csv(SEEDS / "segment_cutoffs.csv", dtype=str, keep_default_na=False)
-    assert {r.segment: (int(r.min_employee_count),
-                        int(r.max_employee_count) if r.max_employee_count else None,
-                        r.default_touch_model) for r in cutoffs.itertuples()} == cat.SEGMENT_CUTOFFS
+    assert {
+        r.segment: (
+            int(r.min_employee_count),
+            int(r.max_employee_count) if r.max_employee_count else None,
+            r.default_touch_model,
+        )
+        for r in cutoffs.itertuples()
+    } == cat.SEGMENT_CUTOFFS
 
     cadence = pd.read_csv(SEEDS / "touch_model_cadence.csv", dtype=str, keep_default_na=False)
-    assert {r.touch_model: (int(r.expected_days_between_touches), r.requires_qbr == "true",
-                            int(r.qbr_interval_days) if r.qbr_interval_days else None)
-            for r in cadence.itertuples()} == cat.TOUCH_CADENCE
+    assert {
+        r.touch_model: (
+            int(r.expected_days_between_touches),
+            r.requires_qbr == "true",
+            int(r.qbr_interval_days) if r.qbr_interval_days else None,
+        )
+        for r in cadence.itertuples()
+    } == cat.TOUCH_CADENCE
 
 
 # ---------------------------------------------------------------- shape of the landing
@@ -197,8 +208,9 @@ def test_merges_have_no_cycles_and_chains_of_at_most_two() -> None:
 
 # ---------------------------------------------------------------- determinism & prefix
 def _all_files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def test_same_arguments_give_identical_bytes(landing: Path, tmp_path: Path) -> None:
@@ -281,8 +293,13 @@ def test_prefix_stability(landing: Path, early_landing: Path) -> None:
     assert (merged["_merge"] == "both").all(), "a version known earlier disappeared"
     for col in ("subscription_id", "plan_id", "quantity", "unit_amount", "discount_percent"):
         assert merged[col].fillna("").eq(merged[f"{col}_2"].fillna("")).all(), col
-    _check_mutable(merged, merged.rename(columns={"valid_to": "x", "valid_to_2": "valid_to"}),
-                   "valid_to", cutoff, "billing/subscription_items")
+    _check_mutable(
+        merged,
+        merged.rename(columns={"valid_to": "x", "valid_to_2": "valid_to"}),
+        "valid_to",
+        cutoff,
+        "billing/subscription_items",
+    )
     started = i2[i2["valid_from"] < cutoff]
     assert len(started.merge(i1, on=key)) == len(started), "a started version is missing"
 
@@ -291,16 +308,23 @@ def test_prefix_stability(landing: Path, early_landing: Path) -> None:
     l2 = read_table(landing, "billing/invoice_lines")
     inv1 = set(read_table(early_landing, "billing/invoices")["invoice_id"])
     l2 = l2[l2["invoice_id"].isin(inv1)]
-    pd.testing.assert_frame_equal(l1.sort_values("invoice_line_id").reset_index(drop=True),
-                                  l2.sort_values("invoice_line_id").reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        l1.sort_values("invoice_line_id").reset_index(drop=True),
+        l2.sort_values("invoice_line_id").reset_index(drop=True),
+    )
 
     # milestones: same plan, completions up to the earlier end
     m1 = read_table(early_landing, "crm/onboarding_milestones")
     m2 = read_table(landing, "crm/onboarding_milestones")
     mm = m1.merge(m2, on=["account_id", "milestone"], suffixes=("", "_2"))
     assert len(mm) == len(m1) and (mm["due_at"] == mm["due_at_2"]).all()
-    _check_mutable(mm, mm.rename(columns={"completed_at": "x", "completed_at_2": "completed_at"}),
-                   "completed_at", cutoff, "crm/onboarding_milestones")
+    _check_mutable(
+        mm,
+        mm.rename(columns={"completed_at": "x", "completed_at_2": "completed_at"}),
+        "completed_at",
+        cutoff,
+        "crm/onboarding_milestones",
+    )
 
     # usage events: what had been received by the earlier end
     ev1 = read_events(early_landing).sort_values("event_id").reset_index(drop=True)
@@ -351,32 +375,43 @@ def _independent_mrr(landing: Path, start: date, end: date) -> dict[tuple, Decim
             if cus["is_test"] == "true":
                 continue
             plan = plans.loc[it.plan_id]
-            unit = Decimal(it.unit_amount if isinstance(it.unit_amount, str)
-                           else plan["unit_amount"])
+            unit = Decimal(
+                it.unit_amount if isinstance(it.unit_amount, str) else plan["unit_amount"]
+            )
             base = unit * int(it.quantity) if plan["pricing_model"] == "per_seat" else unit
-            mrr = base * (1 - Decimal(it.discount_percent) / 100) / int(
-                plan["billing_interval_months"])
+            mrr = (
+                base
+                * (1 - Decimal(it.discount_percent) / 100)
+                / int(plan["billing_interval_months"])
+            )
             acc = cus["account_id"]
-            account = final(acc) if isinstance(acc, str) and acc in accounts.index \
+            account = (
+                final(acc)
+                if isinstance(acc, str) and acc in accounts.index
                 else f"billing:{sub['customer_id']}"
+            )
             vf = date.fromisoformat(it.valid_from)
             vt = date.fromisoformat(it.valid_to) if isinstance(it.valid_to, str) else None
             trial = sub["trial_end_at"]
             trial_end = date.fromisoformat(trial) if isinstance(trial, str) else None
             for month, snap in snaps:
-                if vf < snap and (vt is None or vt >= snap) and not (
-                        trial_end is not None and trial_end >= snap):
+                if (
+                    vf < snap
+                    and (vt is None or vt >= snap)
+                    and not (trial_end is not None and trial_end >= snap)
+                ):
                     out[(month, account, plan["product_id"], plan["currency"])] += mrr
     q = Decimal("0.000000001")
     return {k: v.quantize(q, ROUND_HALF_UP) for k, v in out.items() if v != 0}
 
 
-def test_mrr_truth_matches_independent_recomputation(landing: Path,
-                                                     early_landing: Path) -> None:
+def test_mrr_truth_matches_independent_recomputation(landing: Path, early_landing: Path) -> None:
     for root, end in ((landing, END), (early_landing, EARLY_END)):
         truth = pq.read_table(root / "_truth" / "mrr.parquet").to_pandas()
-        got = {(r.month, r.account_id, r.product_id, r.currency): r.mrr_original
-               for r in truth.itertuples()}
+        got = {
+            (r.month, r.account_id, r.product_id, r.currency): r.mrr_original
+            for r in truth.itertuples()
+        }
         expected = _independent_mrr(root, START, end)
         assert len(expected) > 100
         assert got == expected
@@ -389,15 +424,28 @@ def test_truth_tables_are_consistent(landing: Path) -> None:
     assert set(accounts["account_id"]) == set(crm_accounts["account_id"])
     assert set(accounts["trajectory"]) <= {"healthy", "declining", "contracting", "expanding"}
     events = pq.read_table(landing / "_truth" / "lifecycle_events.parquet").to_pandas()
-    allowed = {"trial_start", "new", "upgrade", "downgrade", "cross_sell", "discount_end",
-               "churn_notice", "churn", "reactivation", "merge", "payment_failure"}
+    allowed = {
+        "trial_start",
+        "new",
+        "upgrade",
+        "downgrade",
+        "cross_sell",
+        "discount_end",
+        "churn_notice",
+        "churn",
+        "reactivation",
+        "merge",
+        "payment_failure",
+    }
     assert set(events["event_type"]) <= allowed
     assert (events["event_date"] <= END).all()
     churned = accounts.dropna(subset=["churned_on"])
     churn_events = events[events["event_type"] == "churn"]
     for r in churned.itertuples():
-        assert ((churn_events["account_id"] == r.account_id)
-                & (churn_events["event_date"] == r.churned_on)).any()
+        assert (
+            (churn_events["account_id"] == r.account_id)
+            & (churn_events["event_date"] == r.churned_on)
+        ).any()
     reasons = read_table(landing, "crm/churn_reasons")
     assert (reasons["notice_at"] < reasons["effective_at"]).all()
     mrr = pq.read_table(landing / "_truth" / "mrr.parquet").to_pandas()
@@ -418,9 +466,14 @@ def test_clean_landing_has_no_planted_defects(landing: Path) -> None:
 
 def test_dirty_counts_match_the_files(dirty_landing: Path) -> None:
     defects = json.loads((dirty_landing / "_truth" / "defects.json").read_text())
-    assert set(defects) == {"exact_duplicate_rows", "conflicting_duplicate_rows",
-                            "orphan_usage_events", "late_events", "missing_fx_days",
-                            "malformed_csv_lines"}
+    assert set(defects) == {
+        "exact_duplicate_rows",
+        "conflicting_duplicate_rows",
+        "orphan_usage_events",
+        "late_events",
+        "missing_fx_days",
+        "malformed_csv_lines",
+    }
     events = read_events(dirty_landing)
     dup = defects["exact_duplicate_rows"]
     assert dup["usage/events"] == int(events.duplicated().sum()) > 0
@@ -445,7 +498,8 @@ def test_dirty_counts_match_the_files(dirty_landing: Path) -> None:
         assert gap["date"] not in set(rows["rate_date"])
         day = date.fromisoformat(gap["date"])
         assert {iso(day - timedelta(days=1)), iso(day + timedelta(days=1))} <= set(
-            rows["rate_date"])
+            rows["rate_date"]
+        )
 
     with open(dirty_landing / "support" / "tickets.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
@@ -466,8 +520,23 @@ def test_parquet_format_has_same_rows_and_typed_columns(landing: Path, tmp_path:
 
 def test_cli_prints_events_per_second(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     out = tmp_path / "cli"
-    assert cli_main(["--accounts", "12", "--start", "2024-01-01", "--end", "2024-03-31",
-                     "--seed", "3", "--out", str(out)]) == 0
+    assert (
+        cli_main(
+            [
+                "--accounts",
+                "12",
+                "--start",
+                "2024-01-01",
+                "--end",
+                "2024-03-31",
+                "--seed",
+                "3",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "events/s" in printed and printed.count("\n") == 1
     manifest = json.loads((out / "_truth" / "generator_manifest.json").read_text())
@@ -490,8 +559,9 @@ def test_ensure_demo_landing_regenerates_skips_and_extends(tmp_path: Path) -> No
     kw = {"accounts": 15, "seed": SEED, "start": START}
 
     def recorded_end() -> str:
-        return json.loads((out / "_truth" / "generator_manifest.json").read_text())[
-            "arguments"]["end"]
+        return json.loads((out / "_truth" / "generator_manifest.json").read_text())["arguments"][
+            "end"
+        ]
 
     assert ensure_demo_landing(out, date(2024, 3, 1), **kw) is True
     assert recorded_end() == "2024-02-29"

@@ -11,7 +11,9 @@ with
 
 accounts as (
 
-    select account_id, merged_into_account_id
+    select
+        account_id,
+        merged_into_account_id
     from {{ ref('stg_crm__accounts') }}
 
 ),
@@ -47,21 +49,21 @@ hop_{{ hop }} as (
 resolved as (
 
     select
-        chain.account_id,
-        chain.current_account_id as surviving_account_id,
-        chain.merge_depth,
+        final_hop.account_id,
+        final_hop.current_account_id as surviving_account_id,
+        final_hop.merge_depth,
         accounts.merged_into_account_id,
         -- Still pointing at a known account after every hop: the chain loops.
-        chain.next_account_id is not null as is_merge_cycle,
+        final_hop.next_account_id is not null as is_merge_cycle,
         -- The survivor itself points at an id the CRM does not know: the data
-        -- stays on the last known account of the chain.
-        chain.next_account_id is null
+        -- stays on the last known account of the final_hop.
+        final_hop.next_account_id is null
         and survivor.merged_into_account_id is not null as has_unknown_merge_target
-    from hop_{{ max_hops }} as chain
+    from hop_{{ max_hops }} as final_hop
     inner join accounts
-        on chain.account_id = accounts.account_id
+        on final_hop.account_id = accounts.account_id
     inner join accounts as survivor
-        on chain.current_account_id = survivor.account_id
+        on final_hop.current_account_id = survivor.account_id
 
 )
 

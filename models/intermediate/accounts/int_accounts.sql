@@ -98,12 +98,13 @@ with_segment as (
         ) as segment
     from all_accounts
     left join segment_cutoffs as by_size
-        on all_accounts.recorded_segment is null
-        and all_accounts.employee_count >= by_size.min_employee_count
-        and (
-            by_size.max_employee_count is null
-            or all_accounts.employee_count <= by_size.max_employee_count
-        )
+        on
+            all_accounts.recorded_segment is null
+            and all_accounts.employee_count >= by_size.min_employee_count
+            and (
+                by_size.max_employee_count is null
+                or all_accounts.employee_count <= by_size.max_employee_count
+            )
 
 ),
 
