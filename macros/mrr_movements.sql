@@ -1,0 +1,139 @@
+{#
+    The movement rules of metrics.md (MRR movements), shared by the account-
+    and the product-level models. prev and cur are MRR(m−1) and MRR(m), both
+    at month m's rates; last_paid_month is the latest month before m with
+    MRR > 0 (NULL when none).
+#}
+
+{% macro mrr_movement_type(prev, cur, last_paid_month, month) -%}
+    {%- set window = var('reactivation_window_months') | int -%}
+    case
+        when {{ prev }} = 0 and {{ cur }} > 0
+            then case
+                when {{ last_paid_month }} is null then 'new'
+                {% if window > 0 -%}
+                when {{ dbt.datediff(last_paid_month, month, 'month') }} > {{ window }} then 'new'
+                {% endif -%}
+                else 'reactivation'
+            end
+        when {{ prev }} > 0 and {{ cur }} > {{ prev }} then 'expansion'
+        when {{ prev }} > 0 and {{ cur }} > 0 and {{ cur }} < {{ prev }} then 'contraction'
+        when {{ prev }} > 0 and {{ cur }} = 0 then 'churn'
+    end
+{%- endmacro %}
+
+{# The changes of one grain (account, or account × product) with rates applied. #}
+{% macro mrr_changes(grain) -%}
+with
+
+mrr as (
+
+    select * from {{ ref('int_mrr_original_by_month') }}
+
+),
+
+rates as (
+
+    select * from {{ ref('int_fx_rates_by_month') }}
+
+),
+
+paired as (
+
+    select
+        month,
+        account_id,
+        product_id,
+        currency,
+        mrr_original as current_original,
+        {{ to_money(0) }} as previous_original
+    from mrr
+
+    union all
+
+    select
+        {{ add_months('month', 1) }} as month,
+        account_id,
+        product_id,
+        currency,
+        {{ to_money(0) }} as current_original,
+        mrr_original as previous_original
+    from mrr
+    where month < {{ as_of_month() }}
+
+),
+
+by_currency as (
+
+    select
+        month,
+        account_id,
+        product_id,
+        currency,
+        sum(current_original) as current_original,
+        sum(previous_original) as previous_original
+    from paired
+    group by month, account_id, product_id, currency
+
+),
+
+valued as (
+
+    select
+        by_currency.month,
+        by_currency.account_id,
+        by_currency.product_id,
+        {{ to_money('by_currency.previous_original * this_month.reporting_rate') }}
+            as previous_mrr,
+        {{ to_money('by_currency.current_original * this_month.reporting_rate') }}
+            as current_mrr,
+        {{ to_money('by_currency.previous_original * coalesce(last_month.reporting_rate, 0)') }}
+            as opening_mrr,
+        -- The currency effect, computed from the rate change itself.
+        {{ to_money(
+            'by_currency.previous_original'
+            ~ ' * (this_month.reporting_rate - coalesce(last_month.reporting_rate, 0))'
+        ) }} as fx_mrr
+    from by_currency
+    inner join rates as this_month
+        on by_currency.month = this_month.month
+        and by_currency.currency = this_month.currency
+    left join rates as last_month
+        on by_currency.month = {{ add_months('last_month.month', 1) }}
+        and by_currency.currency = last_month.currency
+
+),
+
+by_grain as (
+
+    select
+        month,
+        {{ grain | join(', ') }},
+        sum(previous_mrr) as previous_mrr,
+        sum(current_mrr) as current_mrr,
+        sum(opening_mrr) as opening_mrr,
+        sum(fx_mrr) as fx_mrr
+    from valued
+    group by month, {{ grain | join(', ') }}
+
+),
+
+with_history as (
+
+    select
+        *,
+        max(case when current_mrr > 0 then month end) over (
+            partition by {{ grain | join(', ') }}
+            order by month
+            rows between unbounded preceding and 1 preceding
+        ) as last_paid_month
+    from by_grain
+
+)
+
+select
+    *,
+    {{ cs_analytics.mrr_movement_type('previous_mrr', 'current_mrr', 'last_paid_month', 'month') }}
+        as movement_type
+from with_history
+{%- endmacro %}

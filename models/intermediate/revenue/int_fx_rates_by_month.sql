@@ -1,0 +1,139 @@
+{#
+    The FX rate of each month's snapshot, for every currency that month's
+    movements need (metrics.md, MRR: Currency).
+
+    A currency needs month m's rate when it has MRR in m or in m−1 (movements
+    restate m−1 at m's rates). The rate is the latest `fx_rates` row on or
+    before the snapshot date, via USD cross rates: reporting_rate =
+    usd_per_unit(currency) ÷ usd_per_unit(reporting currency); USD is 1
+    whether listed or not. No rate, or one older than `fx_max_staleness_days`,
+    fails the run with a message naming currency and date: never a NULL or
+    a zero in a mart.
+#}
+
+{% set reporting_currency = var('reporting_currency') | upper %}
+
+with
+
+rates as (
+
+    select
+        rate_date,
+        currency,
+        usd_per_unit
+    from {{ ref('stg_billing__fx_rates') }}
+    where currency <> 'USD'
+        and usd_per_unit > 0
+
+),
+
+months as (
+
+    select * from {{ ref('int_reporting_months') }}
+
+),
+
+mrr as (
+
+    select * from {{ ref('int_mrr_original_by_month') }}
+
+),
+
+needed as (
+
+    select distinct
+        month,
+        currency
+    from (
+        select month, currency from mrr
+        union all
+        select {{ add_months('month', 1) }} as month, currency from mrr
+        union all
+        select month, '{{ reporting_currency }}' as currency from mrr
+    ) as used
+    where month <= {{ as_of_month() }}
+
+),
+
+candidates as (
+
+    select
+        needed.month,
+        needed.currency,
+        months.snapshot_date,
+        rates.rate_date,
+        rates.usd_per_unit,
+        row_number() over (
+            partition by needed.month, needed.currency
+            order by rates.rate_date desc
+        ) as recency
+    from needed
+    inner join months
+        on needed.month = months.month
+    left join rates
+        on needed.currency = rates.currency
+        and rates.rate_date <= months.snapshot_date
+
+),
+
+latest as (
+
+    select
+        month,
+        currency,
+        snapshot_date,
+        case when currency = 'USD' then snapshot_date else rate_date end as rate_date,
+        case
+            when currency = 'USD' then cast(1 as {{ type_rate() }})
+            else usd_per_unit
+        end as usd_per_unit
+    from candidates
+    where recency = 1
+
+),
+
+checked as (
+
+    select
+        month,
+        currency,
+        snapshot_date,
+        rate_date,
+        case
+            when rate_date is null
+                or {{ dbt.datediff('rate_date', 'snapshot_date', 'day') }}
+                > {{ var('fx_max_staleness_days') }}
+                then {{ raise_error(
+                    "'FX rate missing: no ' || currency || ' rate on or within "
+                    ~ var('fx_max_staleness_days')
+                    ~ " days before ' || cast(snapshot_date as "
+                    ~ dbt.type_string() ~ ") || ' (latest: ' || coalesce(cast(rate_date as "
+                    ~ dbt.type_string() ~ "), 'none') || ')'"
+                ) }}
+            else usd_per_unit
+        end as usd_per_unit
+    from latest
+
+),
+
+reporting as (
+
+    select
+        month,
+        usd_per_unit as reporting_usd_per_unit
+    from checked
+    where currency = '{{ reporting_currency }}'
+
+)
+
+select
+    checked.month,
+    checked.currency,
+    checked.snapshot_date,
+    checked.rate_date,
+    checked.usd_per_unit,
+    {{ divide_exact('checked.usd_per_unit', 'reporting.reporting_usd_per_unit', 12) }}
+        as reporting_rate
+from checked
+inner join reporting
+    on checked.month = reporting.month

@@ -1,0 +1,57 @@
+{#
+    Monthly recurring revenue per account × product × currency × month, at
+    the month-end snapshot (metrics.md, MRR). `mrr_original` is in the plan's
+    currency; `mrr` in the reporting currency at that month's snapshot rate;
+    ARR = 12 × MRR. The as-of month is reported as of the end of the day
+    before AS_OF_DATE and flagged partial.
+#}
+
+with
+
+mrr as (
+
+    select * from {{ ref('int_mrr_original_by_month') }}
+
+),
+
+rates as (
+
+    select * from {{ ref('int_fx_rates_by_month') }}
+
+),
+
+months as (
+
+    select * from {{ ref('int_reporting_months') }}
+
+),
+
+converted as (
+
+    select
+        mrr.month,
+        mrr.account_id,
+        mrr.product_id,
+        mrr.currency,
+        {{ to_money('mrr.mrr_original * rates.reporting_rate') }} as mrr,
+        mrr.mrr_original,
+        months.is_partial_month
+    from mrr
+    inner join rates
+        on mrr.month = rates.month
+        and mrr.currency = rates.currency
+    inner join months
+        on mrr.month = months.month
+
+)
+
+select
+    month,
+    account_id,
+    product_id,
+    currency,
+    mrr,
+    mrr_original,
+    {{ to_money('12 * mrr') }} as arr,
+    is_partial_month
+from converted
