@@ -39,18 +39,25 @@ mrr as (
 
 ),
 
+used as (
+
+    select month, currency from mrr
+    union all
+    select {{ add_months('month', 1) }} as month, currency from mrr
+
+),
+
+-- Every currency in use, and the reporting currency to cross through.
 needed as (
 
     select distinct
         month,
         currency
     from (
-        select month, currency from mrr
+        select month, currency from used
         union all
-        select {{ add_months('month', 1) }} as month, currency from mrr
-        union all
-        select month, '{{ reporting_currency }}' as currency from mrr
-    ) as used
+        select month, '{{ reporting_currency }}' as currency from used
+    ) as used_and_reporting
     where month <= {{ as_of_month() }}
 
 ),
