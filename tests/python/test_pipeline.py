@@ -154,3 +154,52 @@ def test_every_planted_defect_is_detected_and_counted(
         "where table_path = 'usage/events' group by reason",
     )
     assert quarantined == [("unknown_account", planted["orphan_usage_events"])]
+
+
+def test_fct_mrr_equals_the_generators_truth(landing: Path, warehouse: Path) -> None:
+    """Every account × product × currency × month the generator planted, to 6 decimals."""
+    truth = landing / "_truth" / "mrr.parquet"
+    differences = query(
+        warehouse,
+        f"""
+        with truth as (
+            select month, account_id, product_id, currency, mrr_original
+            from read_parquet('{truth}')
+        ),
+        mart as (
+            select month, account_id, product_id, currency, mrr_original
+            from marts.fct_mrr
+            where month between (select min(month) from truth) and (select max(month) from truth)
+        )
+        select
+            coalesce(truth.month, mart.month) as month,
+            coalesce(truth.account_id, mart.account_id) as account_id,
+            truth.mrr_original as expected,
+            mart.mrr_original as actual
+        from truth
+        full outer join mart using (month, account_id, product_id, currency)
+        where truth.mrr_original is null or mart.mrr_original is null
+            or round(truth.mrr_original, 6) <> round(mart.mrr_original, 6)
+        """,
+    )
+    assert differences == []
+    assert query(warehouse, f"select count(*) > 100 from read_parquet('{truth}')") == [(True,)]
+
+
+def test_a_missing_fx_rate_fails_naming_currency_and_date(
+    landing: Path,
+    warehouse: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    broken = tmp_path / "landing"
+    shutil.copytree(landing, broken)
+    rates = broken / "billing" / "fx_rates.csv"
+    lines = rates.read_text().splitlines()
+    rates.write_text("\n".join([lines[0], *(line for line in lines[1:] if "EUR" not in line)]))
+    before = digest(warehouse)
+    assert run_nightly(monkeypatch, broken, warehouse) == 1
+    error = capsys.readouterr().err
+    assert "FX rate missing: no EUR rate" in error
+    assert digest(warehouse) == before

@@ -1,0 +1,117 @@
+"""The benchmark's own parts: its synthetic landing and its plain reference query.
+
+`make bench` judges the dbt MRR chain by a ratio to the reference query and by
+agreement with it, so the reference must be right: here it is checked against
+a slow, obvious Python computation of the month-end snapshot rule on a small
+landing. No timing is asserted.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from cs_analytics import benchmark
+from cs_analytics.landing.discovery import discover_landing
+
+ACCOUNTS = 200
+MONTHS = 24
+
+
+@pytest.fixture(scope="module")
+def landing(tmp_path_factory: pytest.TempPathFactory) -> benchmark.Landing:
+    root = tmp_path_factory.mktemp("bench") / "landing"
+    return benchmark.build_landing(root, ACCOUNTS, MONTHS, seed=3)
+
+
+def rows(landing: benchmark.Landing, table_path: str) -> list[dict]:
+    return pq.read_table(landing.root / f"{table_path}.parquet").to_pylist()
+
+
+def month_starts(first: date, last: date) -> list[date]:
+    """First days of the months from `first`'s to `last`'s, inclusive."""
+    months, current = [], date(first.year, first.month, 1)
+    while current <= last:
+        months.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return months
+
+
+def snapshot(month: date, as_of: date) -> date:
+    """The instant month m reports (dates are midnight UTC): start of m+1, or AS_OF_DATE."""
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return min(following, as_of)
+
+
+def python_mrr_by_month(landing: benchmark.Landing) -> dict[date, Decimal]:
+    """metrics.md applied literally: every version, every month, in force at the snapshot?"""
+    plans = {p["plan_id"]: p for p in rows(landing, "billing/plans")}
+    subs = {s["subscription_id"]: s for s in rows(landing, "billing/subscriptions")}
+    customers = {c["customer_id"]: c for c in rows(landing, "billing/customers")}
+    items = rows(landing, "billing/subscription_items")
+    first = min(i["valid_from"] for i in items)
+    months = month_starts(first, landing.as_of)
+    totals: dict[date, Decimal] = defaultdict(Decimal)
+    for item in items:
+        plan = plans[item["plan_id"]]
+        assert not customers[subs[item["subscription_id"]]["customer_id"]]["is_test"]
+        seats = item["quantity"] if plan["pricing_model"] == "per_seat" else 1
+        price = item["unit_amount"] if item["unit_amount"] is not None else plan["unit_amount"]
+        mrr = seats * price * (100 - item["discount_percent"]) / 100
+        mrr = mrr / plan["billing_interval_months"]
+        for month in months:
+            at = snapshot(month, landing.as_of)
+            if item["valid_from"] < at and (item["valid_to"] is None or item["valid_to"] >= at):
+                totals[month] += mrr
+    return {m: v.quantize(Decimal("0.000001"), ROUND_HALF_UP) for m, v in totals.items() if v}
+
+
+def test_reference_query_equals_the_snapshot_rule_in_python(landing: benchmark.Landing) -> None:
+    with duckdb.connect() as con:
+        benchmark.run_reference(con, landing)
+        totals = benchmark.reference_totals(con)
+    reference = {m: Decimal(v) / benchmark.MICRO for m, v in totals.mrr_micro.items() if v}
+    assert reference == python_mrr_by_month(landing)
+
+
+def test_landing_meets_the_contract_and_looks_like_a_saas_company(
+    landing: benchmark.Landing,
+) -> None:
+    discover_landing(landing.root)  # raises on a missing table or column
+    items = rows(landing, "billing/subscription_items")
+    subs = rows(landing, "billing/subscriptions")
+    assert 2 <= len(items) / len(subs) <= 3, "about 2–3 item versions per subscription"
+    customer_of = {s["subscription_id"]: s["customer_id"] for s in subs}
+    plans = {p["plan_id"]: p["product_id"] for p in rows(landing, "billing/plans")}
+    products: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        products[customer_of[item["subscription_id"]]].add(plans[item["plan_id"]])
+    assert {len(owned) for owned in products.values()} == {1, 2, 3}
+    assert len({s["customer_id"] for s in subs}) == ACCOUNTS
+    ended: dict[str, datetime] = {}
+    for s in subs:
+        if s["ended_at"] is not None:
+            ended[s["customer_id"]] = min(s["ended_at"], ended.get(s["customer_id"], s["ended_at"]))
+    assert ended, "some accounts churn"
+    returned = {
+        s["customer_id"]
+        for s in subs
+        if s["customer_id"] in ended and s["created_at"] > ended[s["customer_id"]]
+    }
+    assert returned, "some churned accounts come back (reactivation)"
+
+
+def test_versions_of_an_item_do_not_overlap(landing: benchmark.Landing) -> None:
+    versions: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
+    for item in rows(landing, "billing/subscription_items"):
+        versions[item["subscription_item_id"]].append((item["valid_from"], item["valid_to"]))
+    for spans in versions.values():
+        spans.sort()
+        for (start, end), (next_start, _) in pairwise(spans):
+            assert end is not None and start < end == next_start
