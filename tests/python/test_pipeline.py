@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -43,14 +42,17 @@ def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def warehouse(
-    landing: Path, manifest: dict, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("warehouse") / "cs.duckdb"
+def build_warehouse(landing: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A nightly run that must succeed, into a fresh warehouse folder."""
+    path = tmp_path_factory.mktemp(name) / "cs.duckdb"
     with pytest.MonkeyPatch.context() as patch:
         assert run_nightly(patch, landing, path) == 0
-    yield path
+    return path
+
+
+@pytest.fixture(scope="module")
+def warehouse(landing: Path, manifest: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_warehouse(landing, tmp_path_factory, "warehouse")
 
 
 def query(path: Path, sql: str) -> list[tuple]:
@@ -123,12 +125,9 @@ def dirty_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def dirty_warehouse(
     dirty_landing: Path, manifest: dict, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("dirty_warehouse") / "cs.duckdb"
-    with pytest.MonkeyPatch.context() as patch:
-        # Planted defects are warnings or quarantine rows, never a failed night.
-        assert run_nightly(patch, dirty_landing, path) == 0
-    yield path
+) -> Path:
+    # Planted defects are warnings or quarantine rows, never a failed night.
+    return build_warehouse(dirty_landing, tmp_path_factory, "dirty_warehouse")
 
 
 def test_every_planted_defect_is_detected_and_counted(
