@@ -23,6 +23,11 @@
     hold rows that moved, so an account with unchanged MRR would be missing
     from the base. Segment, touch model and region are the account's
     current attributes (dim_accounts), applied to its whole history.
+
+    The trailing-12 base needs month m's rate for every currency that had
+    MRR at m−12, so int_fx_rates_by_month must hold those pairs (m+12 in its
+    `used` list); a missing pair fails the run naming currency and month
+    rather than shrinking the denominator.
 #}
 
 {%- set account_dimensions = ['all', 'segment', 'touch_model', 'region'] -%}
@@ -103,28 +108,43 @@ rates as (
 
 ),
 
--- MRR of month m−12 restated at month m's rates, per account × product × currency.
+-- MRR of m−12 in the plan currency, on the row of month m.
+year_ago_original as (
+
+    select
+        {{ add_months('month', 12) }} as reporting_month,
+        account_id,
+        product_id,
+        currency,
+        mrr_original
+    from mrr
+
+),
+
+-- ... restated at month m's rates. A missing rate fails the run: never a
+-- silently smaller denominator.
 year_ago_mrr as (
 
     select
         months.month,
-        mrr.account_id,
-        mrr.product_id,
+        year_ago_original.account_id,
+        year_ago_original.product_id,
         case
             when rates.reporting_rate is null
                 then {{ raise_error(
                     "'FX rate missing for trailing-12 retention: int_fx_rates_by_month has no '"
-                    ~ " || mrr.currency || ' rate for ' || cast(months.month as "
+                    ~ " || year_ago_original.currency || ' rate for ' || cast(months.month as "
                     ~ dbt.type_string() ~ ")"
                 ) }}
-            else {{ to_money('mrr.mrr_original * rates.reporting_rate') }}
+            else {{ to_money('year_ago_original.mrr_original * rates.reporting_rate') }}
         end as year_ago_mrr
-    from mrr
+    from year_ago_original
     inner join months
-        on {{ add_months('mrr.month', 12) }} = months.month
+        on year_ago_original.reporting_month = months.month
     left join rates
-        on months.month = rates.month
-        and mrr.currency = rates.currency
+        on
+            year_ago_original.reporting_month = rates.month
+            and year_ago_original.currency = rates.currency
 
 ),
 
@@ -284,6 +304,26 @@ sliced as (
 
 ),
 
+-- Each member's amounts per movement (contraction and churn as positive numbers).
+member_movements as (
+
+    select
+        *,
+        case when movement_type = 'churn' then previous_mrr else 0 end as churn_mrr,
+        case
+            when movement_type = 'contraction' then previous_mrr - current_mrr else 0
+        end as contraction_mrr,
+        case
+            when movement_type = 'expansion' then current_mrr - previous_mrr else 0
+        end as expansion_mrr,
+        case
+            when movement_type = 'expansion' then current_mrr - previous_mrr - cross_sell_mrr
+            else 0
+        end as upsell_mrr
+    from sliced
+
+),
+
 monthly as (
 
     select
@@ -291,18 +331,10 @@ monthly as (
         slice_dimension,
         slice_value,
         sum(case when previous_mrr > 0 then previous_mrr else 0 end) as base_mrr,
-        sum(case when movement_type = 'churn' then previous_mrr else 0 end) as churn_mrr,
-        sum(case when movement_type = 'contraction' then previous_mrr - current_mrr else 0 end)
-            as contraction_mrr,
-        sum(case when movement_type = 'expansion' then current_mrr - previous_mrr else 0 end)
-            as expansion_mrr,
-        sum(
-            case
-                when movement_type = 'expansion'
-                    then current_mrr - previous_mrr - cross_sell_mrr
-                else 0
-            end
-        ) as upsell_mrr,
+        sum(churn_mrr) as churn_mrr,
+        sum(contraction_mrr) as contraction_mrr,
+        sum(expansion_mrr) as expansion_mrr,
+        sum(upsell_mrr) as upsell_mrr,
         sum(case when movement_type = 'expansion' then cross_sell_mrr else 0 end)
             as cross_sell_mrr,
         sum(case when movement_type = 'new' then current_mrr else 0 end) as new_mrr,
@@ -316,14 +348,7 @@ monthly as (
         sum(case when movement_type = 'churn' then 1 else 0 end) as churned_accounts,
         sum(case when movement_type = 'contraction' then 1 else 0 end) as contracted_accounts,
         sum(case when movement_type = 'expansion' then 1 else 0 end) as expanded_accounts,
-        sum(
-            case
-                when movement_type = 'expansion'
-                    and current_mrr - previous_mrr - cross_sell_mrr > 0
-                    then 1
-                else 0
-            end
-        ) as upsell_accounts,
+        sum(case when upsell_mrr > 0 then 1 else 0 end) as upsell_accounts,
         sum(
             case when movement_type = 'expansion' and cross_sell_mrr > 0 then 1 else 0 end
         ) as cross_sell_accounts,
@@ -331,7 +356,7 @@ monthly as (
         sum(case when movement_type = 'reactivation' then 1 else 0 end) as reactivated_accounts,
         sum(case when current_mrr > 0 then 1 else 0 end) as paying_accounts,
         sum(case when trailing_base_mrr > 0 then 1 else 0 end) as trailing_12m_base_accounts
-    from sliced
+    from member_movements
     group by month, slice_dimension, slice_value
 
 ),
@@ -356,18 +381,19 @@ filled as (
 
     select
         months.month,
-        months.is_partial_month,
         slice_values.slice_dimension,
         slice_values.slice_value,
         {% for measure in money_measures + count_measures %}
-        coalesce(monthly.{{ measure }}, 0) as {{ measure }}{{ ',' if not loop.last }}
+        coalesce(monthly.{{ measure }}, 0) as {{ measure }},
         {% endfor %}
+        months.is_partial_month
     from months
     cross join slice_values
     left join monthly
-        on months.month = monthly.month
-        and slice_values.slice_dimension = monthly.slice_dimension
-        and slice_values.slice_value = monthly.slice_value
+        on
+            months.month = monthly.month
+            and slice_values.slice_dimension = monthly.slice_dimension
+            and slice_values.slice_value = monthly.slice_value
 
 ),
 
@@ -381,8 +407,23 @@ window_sizes as (
 
 ),
 
--- Each month, slice and window with the 12 months ending at it; is_in_window
--- marks the W months the window pools (LTV's churn rate always takes 12).
+-- Each month, slice and window: the first month the window pools, and the
+-- first of the 12 months LTV's churn rate always takes.
+window_ends as (
+
+    select
+        filled.month,
+        filled.is_partial_month,
+        filled.slice_dimension,
+        filled.slice_value,
+        window_sizes.window_months,
+        {{ add_months('filled.month', '1 - window_sizes.window_months') }} as window_start_month,
+        {{ add_months('filled.month', -11) }} as ltv_start_month
+    from filled
+    cross join window_sizes
+
+),
+
 window_members as (
 
     select
@@ -390,22 +431,18 @@ window_members as (
         window_ends.is_partial_month,
         window_ends.slice_dimension,
         window_ends.slice_value,
-        window_sizes.window_months,
-        case
-            when filled.month > {{ add_months('window_ends.month', '-window_sizes.window_months') }}
-                then 1
-            else 0
-        end as is_in_window,
+        window_ends.window_months,
         {% for measure in money_measures + count_measures %}
-        filled.{{ measure }}{{ ',' if not loop.last }}
+        filled.{{ measure }},
         {% endfor %}
-    from filled as window_ends
-    cross join window_sizes
+        case when filled.month >= window_ends.window_start_month then 1 else 0 end as is_in_window
+    from window_ends
     inner join filled
-        on window_ends.slice_dimension = filled.slice_dimension
-        and window_ends.slice_value = filled.slice_value
-        and filled.month <= window_ends.month
-        and filled.month > {{ add_months('window_ends.month', -12) }}
+        on
+            window_ends.slice_dimension = filled.slice_dimension
+            and window_ends.slice_value = filled.slice_value
+            and window_ends.month >= filled.month
+            and window_ends.ltv_start_month <= filled.month
 
 ),
 
@@ -447,29 +484,25 @@ select
     cast(cross_sell_accounts as {{ dbt.type_bigint() }}) as cross_sell_accounts,
     cast(churned_accounts as {{ dbt.type_bigint() }}) as churned_accounts,
     ---------- ratios, pooled over the window
-    cast({{ divide_exact(
-        'base_mrr - churn_mrr - contraction_mrr', 'nullif(base_mrr, 0)'
-    ) }} as {{ ratio_type }}) as grr,
-    cast({{ divide_exact(
+    {{ divide_exact('base_mrr - churn_mrr - contraction_mrr', 'nullif(base_mrr, 0)') }} as grr,
+    {{ divide_exact(
         'base_mrr - churn_mrr - contraction_mrr + expansion_mrr', 'nullif(base_mrr, 0)'
-    ) }} as {{ ratio_type }}) as nrr,
-    cast({{ divide_exact('churned_accounts', 'nullif(base_accounts, 0)') }} as {{ ratio_type }})
-        as logo_churn_rate,
-    cast({{ divide_exact('churn_mrr + contraction_mrr', 'nullif(base_mrr, 0)') }}
-        as {{ ratio_type }}) as gross_mrr_churn_rate,
-    cast({{ divide_exact(
+    ) }} as nrr,
+    {{ divide_exact('churned_accounts', 'nullif(base_accounts, 0)') }} as logo_churn_rate,
+    {{ divide_exact('churn_mrr + contraction_mrr', 'nullif(base_mrr, 0)') }}
+        as gross_mrr_churn_rate,
+    {{ divide_exact(
         'new_mrr + reactivation_mrr + expansion_mrr', 'nullif(churn_mrr + contraction_mrr, 0)'
-    ) }} as {{ ratio_type }}) as quick_ratio,
-    cast({{ divide_exact('closing_mrr', 'nullif(paying_accounts, 0)') }} as {{ ratio_type }})
-        as arpa,
-    cast({{ divide_exact(
+    ) }} as quick_ratio,
+    {{ divide_exact('closing_mrr', 'nullif(paying_accounts, 0)') }} as arpa,
+    {{ divide_exact(
         'closing_mrr * ' ~ gross_margin ~ ' * ltv_base_accounts',
         'nullif(paying_accounts * ltv_churned_accounts, 0)'
-    ) }} as {{ ratio_type }}) as ltv,
-    cast({{ divide_exact('trailing_12m_current_mrr', 'nullif(trailing_12m_base_mrr, 0)') }}
-        as {{ ratio_type }}) as nrr_trailing_12m,
-    cast({{ divide_exact('trailing_12m_retained_mrr', 'nullif(trailing_12m_base_mrr, 0)') }}
-        as {{ ratio_type }}) as grr_trailing_12m,
+    ) }} as ltv,
+    {{ divide_exact('trailing_12m_current_mrr', 'nullif(trailing_12m_base_mrr, 0)') }}
+        as nrr_trailing_12m,
+    {{ divide_exact('trailing_12m_retained_mrr', 'nullif(trailing_12m_base_mrr, 0)') }}
+        as grr_trailing_12m,
     ---------- numerators and denominators for re-aggregation
     {{ to_money('base_mrr - churn_mrr - contraction_mrr') }} as retained_mrr,
     {{ to_money('base_mrr - churn_mrr - contraction_mrr + expansion_mrr') }}
@@ -488,7 +521,7 @@ select
     {{ to_money('trailing_12m_retained_mrr') }} as trailing_12m_retained_mrr,
     cast(ltv_base_accounts as {{ dbt.type_bigint() }}) as ltv_base_accounts,
     cast(ltv_churned_accounts as {{ dbt.type_bigint() }}) as ltv_churned_accounts,
-    cast({{ divide_exact('ltv_churned_accounts', 'nullif(ltv_base_accounts, 0)') }}
-        as {{ ratio_type }}) as ltv_logo_churn_rate,
+    {{ divide_exact('ltv_churned_accounts', 'nullif(ltv_base_accounts, 0)') }}
+        as ltv_logo_churn_rate,
     cast({{ gross_margin }} as {{ ratio_type }}) as gross_margin
 from windowed

@@ -11,8 +11,8 @@
       reactivation and closing amounts equal the bridge's.
     - The upsell and cross-sell amounts and accounts equal those of
       fct_mrr_movements.
-    The tolerance (a thousandth of a cent) only absorbs per-row rounding at
-    the ninth decimal.
+    Every bridge month must have its KPI row. The tolerance (a thousandth of
+    a cent) only absorbs per-row rounding at the ninth decimal.
 #}
 {{ config(severity='error') }}
 
@@ -21,7 +21,8 @@ with
 kpis as (
 
     select * from {{ ref('rpt_retention_kpis') }}
-    where slice_dimension = 'all'
+    where
+        slice_dimension = 'all'
         and window_months = 1
 
 ),
@@ -49,39 +50,48 @@ expansions as (
 compared as (
 
     select
-        coalesce(kpis.month, bridge.month) as month,
+        bridge.month,
         kpis.base_mrr,
         bridge.opening_mrr + bridge.fx_mrr as restated_opening_mrr,
-        kpis.base_mrr - (bridge.opening_mrr + bridge.fx_mrr) as base_difference,
-        abs(kpis.base_mrr - (bridge.opening_mrr + bridge.fx_mrr)) > 0.00001
-        as base_differs,
-        kpis.base_accounts <> bridge.opening_accounts
-        or kpis.churned_accounts <> bridge.churned_accounts
-        or kpis.paying_accounts <> bridge.closing_accounts
-        or kpis.upsell_accounts <> coalesce(expansions.upsell_accounts, 0)
-        or kpis.cross_sell_accounts <> coalesce(expansions.cross_sell_accounts, 0)
-        as counts_differ,
-        abs(kpis.churn_mrr - bridge.churn_mrr) > 0.00001
-        or abs(kpis.contraction_mrr - bridge.contraction_mrr) > 0.00001
-        or abs(kpis.expansion_mrr - bridge.expansion_mrr) > 0.00001
-        or abs(kpis.new_mrr - bridge.new_mrr) > 0.00001
-        or abs(kpis.reactivation_mrr - bridge.reactivation_mrr) > 0.00001
-        or abs(kpis.closing_mrr - bridge.closing_mrr) > 0.00001
-        or abs(kpis.upsell_mrr - coalesce(expansions.upsell_mrr, 0)) > 0.00001
-        or abs(kpis.cross_sell_mrr - coalesce(expansions.cross_sell_mrr, 0)) > 0.00001
-        as movements_differ
-    from kpis
-    full outer join bridge
-        on kpis.month = bridge.month
+        kpis.base_mrr - bridge.opening_mrr - bridge.fx_mrr as base_difference,
+        kpis.churn_mrr - bridge.churn_mrr as churn_difference,
+        kpis.contraction_mrr - bridge.contraction_mrr as contraction_difference,
+        kpis.expansion_mrr - bridge.expansion_mrr as expansion_difference,
+        kpis.new_mrr - bridge.new_mrr as new_difference,
+        kpis.reactivation_mrr - bridge.reactivation_mrr as reactivation_difference,
+        kpis.closing_mrr - bridge.closing_mrr as closing_difference,
+        kpis.upsell_mrr - coalesce(expansions.upsell_mrr, 0) as upsell_difference,
+        kpis.cross_sell_mrr - coalesce(expansions.cross_sell_mrr, 0) as cross_sell_difference,
+        kpis.base_accounts - bridge.opening_accounts as base_accounts_difference,
+        kpis.churned_accounts - bridge.churned_accounts as churned_accounts_difference,
+        kpis.paying_accounts - bridge.closing_accounts as paying_accounts_difference,
+        kpis.upsell_accounts - coalesce(expansions.upsell_accounts, 0)
+            as upsell_accounts_difference,
+        kpis.cross_sell_accounts - coalesce(expansions.cross_sell_accounts, 0)
+            as cross_sell_accounts_difference
+    from bridge
+    left join kpis
+        on bridge.month = kpis.month
     left join expansions
-        on coalesce(kpis.month, bridge.month) = expansions.month
+        on bridge.month = expansions.month
 
 )
 
 select *
 from compared
-where base_differs
-    or counts_differ
-    or movements_differ
-    or base_mrr is null
-    or restated_opening_mrr is null
+where
+    base_mrr is null
+    or abs(base_difference) > 0.00001
+    or abs(churn_difference) > 0.00001
+    or abs(contraction_difference) > 0.00001
+    or abs(expansion_difference) > 0.00001
+    or abs(new_difference) > 0.00001
+    or abs(reactivation_difference) > 0.00001
+    or abs(closing_difference) > 0.00001
+    or abs(upsell_difference) > 0.00001
+    or abs(cross_sell_difference) > 0.00001
+    or base_accounts_difference <> 0
+    or churned_accounts_difference <> 0
+    or paying_accounts_difference <> 0
+    or upsell_accounts_difference <> 0
+    or cross_sell_accounts_difference <> 0

@@ -2,9 +2,10 @@
     The FX rate of each month's snapshot, for every currency that month's
     movements need (metrics.md, MRR: Currency).
 
-    A currency needs month m's rate when it has MRR in m or in m−1 (movements
-    restate m−1 at m's rates). The rate is the latest `fx_rates` row on or
-    before the snapshot date, via USD cross rates: reporting_rate =
+    A currency needs month m's rate when it has MRR in m, m−1 (movements
+    restate m−1 at m's rates) or m−12 (trailing-12 retention). The rate is
+    the latest `fx_rates` row on or before the snapshot date, via USD cross
+    rates: reporting_rate =
     usd_per_unit(currency) ÷ usd_per_unit(reporting currency); USD is 1
     whether listed or not. No rate, or one older than `fx_max_staleness_days`,
     fails the run with a message naming currency and date: never a NULL or
@@ -44,6 +45,9 @@ used as (
     select month, currency from mrr
     union all
     select {{ add_months('month', 1) }} as month, currency from mrr
+    union all
+    -- Trailing-12 retention restates m−12's MRR at m's rates (rpt_retention_kpis).
+    select {{ add_months('month', 12) }} as month, currency from mrr
 
 ),
 
