@@ -32,6 +32,18 @@ def write_nightly_report(warehouse_path: Path, working_db: Path, report_dir: Pat
             "select as_of_date, reporting_timezone, reporting_currency, last_complete_month "
             "from marts.dim_build"
         ).fetchone()
+        bridge = con.execute(
+            "select month, round(opening_mrr, 2), round(new_mrr, 2), round(reactivation_mrr, 2), "
+            "round(expansion_mrr, 2), round(contraction_mrr, 2), round(churn_mrr, 2), "
+            "round(fx_mrr, 2), round(closing_mrr, 2), closing_accounts, round(cmrr, 2) "
+            "from marts.rpt_mrr_bridge order by month desc limit 4"
+        ).fetchall()
+        retention = con.execute(
+            "select window_months, round(grr, 4), round(nrr, 4), round(logo_churn_rate, 4), "
+            "round(quick_ratio, 2), round(arpa, 2) from marts.rpt_retention_kpis "
+            "where slice_dimension = 'all' and month = "
+            "(select last_complete_month from marts.dim_build) order by window_months"
+        ).fetchall()
     with duckdb.connect(str(working_db), read_only=True) as con:
         landing = con.execute(
             "select table_path, rows_landed, exact_duplicate_rows, conflicting_duplicate_rows, "
@@ -48,6 +60,29 @@ def write_nightly_report(warehouse_path: Path, working_db: Path, report_dir: Pat
         "",
         f"Reporting timezone {timezone}, currency {currency}; last complete month {last_month}.",
         f"Published to `{warehouse_path}`.",
+        "",
+        "## MRR bridge (latest months; the first is partial)",
+        "",
+        *_table(
+            [
+                "month",
+                "opening",
+                "new",
+                "reactivation",
+                "expansion",
+                "contraction",
+                "churn",
+                "fx",
+                "closing",
+                "accounts",
+                "CMRR",
+            ],
+            bridge,
+        ),
+        "",
+        f"## Retention, {last_month}",
+        "",
+        *_table(["window (months)", "GRR", "NRR", "logo churn", "quick ratio", "ARPA"], retention),
         "",
         "## Published marts",
         "",
