@@ -83,17 +83,20 @@ valued as (
         by_currency.month,
         by_currency.account_id,
         by_currency.product_id,
-        {{ to_money('by_currency.previous_original * this_month.reporting_rate') }}
+        {{ convert_money('by_currency.previous_original', 'this_month.reporting_rate') }}
             as previous_mrr,
-        {{ to_money('by_currency.current_original * this_month.reporting_rate') }}
+        {{ convert_money('by_currency.current_original', 'this_month.reporting_rate') }}
             as current_mrr,
-        {{ to_money('by_currency.previous_original * coalesce(last_month.reporting_rate, 0)') }}
+        {{ convert_money('by_currency.previous_original', 'coalesce(last_month.reporting_rate, 0)') }}
             as opening_mrr,
         -- The currency effect, computed from the rate change itself.
-        {{ to_money(
-            'by_currency.previous_original'
-            ~ ' * (this_month.reporting_rate - coalesce(last_month.reporting_rate, 0))'
-        ) }} as fx_mrr
+        case
+            when this_month.reporting_rate = last_month.reporting_rate then {{ to_money(0) }}
+            else {{ to_money(
+                'by_currency.previous_original'
+                ~ ' * (this_month.reporting_rate - coalesce(last_month.reporting_rate, 0))'
+            ) }}
+        end as fx_mrr
     from by_currency
     inner join rates as this_month
         on by_currency.month = this_month.month

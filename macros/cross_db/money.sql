@@ -52,3 +52,15 @@
 {% macro duckdb__raise_error(message) -%}
     error({{ message }})
 {%- endmacro %}
+
+{#
+    An amount converted at `rate`, as money. Rounding a 38-digit product back
+    to 9 decimals is the costliest step of the MRR chain, and most revenue is
+    already in the reporting currency: at rate 1 the amount is taken as is.
+#}
+{% macro convert_money(amount, rate) -%}
+    case
+        when {{ rate }} = 1 then {{ cs_analytics.to_money(amount) }}
+        else {{ cs_analytics.to_money('(' ~ amount ~ ') * (' ~ rate ~ ')') }}
+    end
+{%- endmacro %}

@@ -33,13 +33,14 @@ converted as (
         mrr.account_id,
         mrr.product_id,
         mrr.currency,
-        {{ to_money('mrr.mrr_original * rates.reporting_rate') }} as mrr,
+        {{ convert_money('mrr.mrr_original', 'rates.reporting_rate') }} as mrr,
         mrr.mrr_original,
         months.is_partial_month
     from mrr
     inner join rates
-        on mrr.month = rates.month
-        and mrr.currency = rates.currency
+        on
+            mrr.month = rates.month
+            and mrr.currency = rates.currency
     inner join months
         on mrr.month = months.month
 

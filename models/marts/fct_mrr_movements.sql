@@ -39,7 +39,8 @@ movements as (
         previous_mrr,
         current_mrr
     from changes
-    where movement_type = 'expansion'
+    where
+        movement_type = 'expansion'
         and current_mrr - previous_mrr - cross_sell_mrr > 0
 
     union all
@@ -53,7 +54,8 @@ movements as (
         previous_mrr,
         current_mrr
     from changes
-    where movement_type = 'expansion'
+    where
+        movement_type = 'expansion'
         and cross_sell_mrr > 0
 
     union all

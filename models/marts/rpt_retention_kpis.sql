@@ -136,7 +136,7 @@ year_ago_mrr as (
                     ~ " || year_ago_original.currency || ' rate for ' || cast(months.month as "
                     ~ dbt.type_string() ~ ")"
                 ) }}
-            else {{ to_money('year_ago_original.mrr_original * rates.reporting_rate') }}
+            else {{ convert_money('year_ago_original.mrr_original', 'rates.reporting_rate') }}
         end as year_ago_mrr
     from year_ago_original
     inner join months

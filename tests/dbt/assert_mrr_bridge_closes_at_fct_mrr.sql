@@ -23,5 +23,6 @@ select
 from {{ ref('rpt_mrr_bridge') }} as bridge
 left join mrr
     on bridge.month = mrr.month
-where bridge.closing_mrr <> coalesce(mrr.mrr, 0)
+where
+    bridge.closing_mrr <> coalesce(mrr.mrr, 0)
     or bridge.closing_accounts <> coalesce(mrr.accounts, 0)

@@ -17,5 +17,6 @@ bridge as (
 
 select *
 from bridge
-where opening_mrr <> coalesce(previous_closing_mrr, 0)
+where
+    opening_mrr <> coalesce(previous_closing_mrr, 0)
     or opening_accounts <> coalesce(previous_closing_accounts, 0)

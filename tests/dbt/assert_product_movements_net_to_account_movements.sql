@@ -36,6 +36,7 @@ select
     by_account.amount as account_amount
 from by_product
 full outer join by_account
-    on by_product.month = by_account.month
-    and by_product.account_id = by_account.account_id
+    on
+        by_product.month = by_account.month
+        and by_product.account_id = by_account.account_id
 where abs(coalesce(by_product.amount, 0) - coalesce(by_account.amount, 0)) > 0.00001

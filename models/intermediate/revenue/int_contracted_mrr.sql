@@ -66,10 +66,11 @@ scheduled as (
         ) as recency
     from items
     inner join months
-        on items.subscription_created_at <= months.snapshot_at
-        and (items.valid_to is null or items.valid_to >= months.snapshot_at)
-        and items.valid_from
-        < {{ dbt.dateadd('month', 'items.billing_interval_months', 'months.snapshot_at') }}
+        on
+            items.subscription_created_at <= months.snapshot_at
+            and (items.valid_to is null or items.valid_to >= months.snapshot_at)
+            and items.valid_from
+            < {{ dbt.dateadd('month', 'items.billing_interval_months', 'months.snapshot_at') }}
 
 ),
 
@@ -97,12 +98,13 @@ item_contracted_by_account as (
         item_contracted.month,
         item_contracted.account_id,
         sum(
-            {{ to_money('item_contracted.contracted_original * rates.reporting_rate') }}
+            {{ convert_money('item_contracted.contracted_original', 'rates.reporting_rate') }}
         ) as contracted_mrr
     from item_contracted
     inner join rates
-        on item_contracted.month = rates.month
-        and item_contracted.currency = rates.currency
+        on
+            item_contracted.month = rates.month
+            and item_contracted.currency = rates.currency
     group by item_contracted.month, item_contracted.account_id
 
 ),
@@ -119,7 +121,8 @@ opportunities as (
     from {{ ref('stg_crm__opportunities') }} as opportunities
     inner join merge_map
         on opportunities.account_id = merge_map.account_id
-    where opportunities.is_won
+    where
+        opportunities.is_won
         and opportunities.opportunity_type in ('new_business', 'expansion', 'cross_sell')
         and opportunities.amount > 0
 
@@ -141,20 +144,23 @@ open_opportunities as (
         months.month,
         opportunities.account_id,
         sum(
-            {{ to_money(divide_exact('opportunities.amount', 12) ~ ' * rates.reporting_rate') }}
+            {{ convert_money(divide_exact('opportunities.amount', 12), 'rates.reporting_rate') }}
         ) as opportunity_mrr
     from opportunities
     inner join months
-        on opportunities.close_date <= months.snapshot_date
-        and opportunities.contract_start_date > months.snapshot_date
+        on
+            opportunities.close_date <= months.snapshot_date
+            and opportunities.contract_start_date > months.snapshot_date
     inner join rates
-        on months.month = rates.month
-        and opportunities.currency = rates.currency
+        on
+            months.month = rates.month
+            and opportunities.currency = rates.currency
     left join reflected_starts
-        on opportunities.account_id = reflected_starts.account_id
-        and opportunities.product_id = reflected_starts.product_id
-        and cast({{ dbt.date_trunc('month', 'opportunities.contract_start_date') }} as date)
-        = reflected_starts.start_month
+        on
+            opportunities.account_id = reflected_starts.account_id
+            and opportunities.product_id = reflected_starts.product_id
+            and cast({{ dbt.date_trunc('month', 'opportunities.contract_start_date') }} as date)
+            = reflected_starts.start_month
     where reflected_starts.account_id is null
     group by months.month, opportunities.account_id
 
@@ -169,16 +175,23 @@ pending_churn as (
     inner join merge_map
         on notices.account_id = merge_map.account_id
     inner join months
-        on notices.notice_at <= months.snapshot_at
-        and notices.effective_at > months.snapshot_at
+        on
+            notices.notice_at <= months.snapshot_at
+            and notices.effective_at > months.snapshot_at
 
 ),
 
 accounts as (
 
-    select month, account_id from item_contracted_by_account
+    select
+        month,
+        account_id
+    from item_contracted_by_account
     union
-    select month, account_id from open_opportunities
+    select
+        month,
+        account_id
+    from open_opportunities
 
 )
 
@@ -197,11 +210,14 @@ select
     pending_churn.account_id is not null as has_pending_churn_notice
 from accounts
 left join item_contracted_by_account
-    on accounts.month = item_contracted_by_account.month
-    and accounts.account_id = item_contracted_by_account.account_id
+    on
+        accounts.month = item_contracted_by_account.month
+        and accounts.account_id = item_contracted_by_account.account_id
 left join open_opportunities
-    on accounts.month = open_opportunities.month
-    and accounts.account_id = open_opportunities.account_id
+    on
+        accounts.month = open_opportunities.month
+        and accounts.account_id = open_opportunities.account_id
 left join pending_churn
-    on accounts.month = pending_churn.month
-    and accounts.account_id = pending_churn.account_id
+    on
+        accounts.month = pending_churn.month
+        and accounts.account_id = pending_churn.account_id

@@ -23,7 +23,8 @@ rates as (
         currency,
         usd_per_unit
     from {{ ref('stg_billing__fx_rates') }}
-    where currency <> 'USD'
+    where
+        currency <> 'USD'
         and usd_per_unit > 0
 
 ),
@@ -42,12 +43,21 @@ mrr as (
 
 used as (
 
-    select month, currency from mrr
+    select
+        month,
+        currency
+    from mrr
     union all
-    select {{ add_months('month', 1) }} as month, currency from mrr
+    select
+        {{ add_months('month', 1) }} as month,
+        currency
+    from mrr
     union all
     -- Trailing-12 retention restates m−12's MRR at m's rates (rpt_retention_kpis).
-    select {{ add_months('month', 12) }} as month, currency from mrr
+    select
+        {{ add_months('month', 12) }} as month,
+        currency
+    from mrr
 
 ),
 
@@ -58,9 +68,15 @@ needed as (
         month,
         currency
     from (
-        select month, currency from used
+        select
+            month,
+            currency
+        from used
         union all
-        select month, '{{ reporting_currency }}' as currency from used
+        select
+            month,
+            '{{ reporting_currency }}' as currency
+        from used
     ) as used_and_reporting
     where month <= {{ as_of_month() }}
 
@@ -82,8 +98,9 @@ candidates as (
     inner join months
         on needed.month = months.month
     left join rates
-        on needed.currency = rates.currency
-        and rates.rate_date <= months.snapshot_date
+        on
+            needed.currency = rates.currency
+            and months.snapshot_date >= rates.rate_date
 
 ),
 
@@ -111,7 +128,8 @@ checked as (
         snapshot_date,
         rate_date,
         case
-            when rate_date is null
+            when
+                rate_date is null
                 or {{ dbt.datediff('rate_date', 'snapshot_date', 'day') }}
                 > {{ var('fx_max_staleness_days') }}
                 then {{ raise_error(

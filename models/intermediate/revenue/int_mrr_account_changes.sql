@@ -26,7 +26,8 @@ new_products as (
         account_id,
         sum(current_mrr) as new_product_mrr
     from products
-    where previous_mrr = 0
+    where
+        previous_mrr = 0
         and current_mrr > 0
     group by month, account_id
 
@@ -51,5 +52,6 @@ select
     end as cross_sell_mrr
 from changes
 left join new_products
-    on changes.month = new_products.month
-    and changes.account_id = new_products.account_id
+    on
+        changes.month = new_products.month
+        and changes.account_id = new_products.account_id

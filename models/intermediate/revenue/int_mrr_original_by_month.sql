@@ -10,7 +10,8 @@ with
 item_mrr as (
 
     select * from {{ ref('int_subscription_item_mrr') }}
-    where has_paid_months
+    where
+        has_paid_months
         and not is_test
         and mrr_original <> 0
 
