@@ -55,8 +55,10 @@ lint: setup
 	$(BIN)/ruff format --check .
 	DBT_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt
 
+## bench: the MRR chain against a plain query; e.g. BENCH_ARGS="--accounts 1000000 --skip-tests"
+BENCH_ARGS ?= --accounts 100000
 bench: manifest
-	$(BIN)/python -m cs_analytics.benchmark
+	$(BIN)/python -m cs_analytics.benchmark $(BENCH_ARGS)
 
 ## lock: re-pin constraints.txt after changing pyproject.toml
 lock: setup

@@ -22,9 +22,19 @@ def dbt_env(**extra: str) -> dict[str, str]:
     return env
 
 
+DBT_SOURCES = ("dbt_project.yml", "models", "macros", "seeds", "tests/dbt")
+
+
+def _newest_dbt_source() -> float:
+    paths = [PROJECT_DIR / name for name in DBT_SOURCES]
+    files = [p for path in paths for p in ([path] if path.is_file() else path.rglob("*"))]
+    return max(p.stat().st_mtime for p in files if p.is_file())
+
+
 @pytest.fixture(scope="session")
 def manifest() -> dict:
+    """target/manifest.json, re-parsed when a model, macro, seed or test is newer."""
     path = PROJECT_DIR / "target" / "manifest.json"
-    if not path.exists():
+    if not path.exists() or path.stat().st_mtime < _newest_dbt_source():
         subprocess.run([DBT, "parse", "--quiet"], cwd=PROJECT_DIR, env=dbt_env(), check=True)
     return json.loads(path.read_text())
