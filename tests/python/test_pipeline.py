@@ -99,20 +99,38 @@ def test_every_generated_row_reaches_staging(landing: Path, warehouse: Path) -> 
     assert dict((t, landed) for t, landed, _ in rows)["usage/events"] > 1000
 
 
-def test_missing_required_table_fails_and_leaves_the_published_marts(
+@pytest.fixture
+def broken_landing(landing: Path, tmp_path: Path) -> Path:
+    """A copy of the clean landing for a test to damage."""
+    broken = tmp_path / "landing"
+    shutil.copytree(landing, broken)
+    return broken
+
+
+def assert_night_fails_keeping_marts(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
     landing: Path,
     warehouse: Path,
-    tmp_path: Path,
+    message: str,
+) -> None:
+    """The night exits 1 saying `message`; the published file stays byte for byte."""
+    before = digest(warehouse)
+    assert run_nightly(monkeypatch, landing, warehouse) == 1
+    assert message in capsys.readouterr().err
+    assert digest(warehouse) == before
+
+
+def test_missing_required_table_fails_and_leaves_the_published_marts(
+    broken_landing: Path,
+    warehouse: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    broken = tmp_path / "landing"
-    shutil.copytree(landing, broken)
-    (broken / "billing" / "subscription_items.csv").unlink()
-    before = digest(warehouse)
-    assert run_nightly(monkeypatch, broken, warehouse) == 1
-    assert "billing/subscription_items" in capsys.readouterr().err
-    assert digest(warehouse) == before
+    (broken_landing / "billing" / "subscription_items.csv").unlink()
+    assert_night_fails_keeping_marts(
+        monkeypatch, capsys, broken_landing, warehouse, "billing/subscription_items"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -186,19 +204,14 @@ def test_fct_mrr_equals_the_generators_truth(landing: Path, warehouse: Path) -> 
 
 
 def test_a_missing_fx_rate_fails_naming_currency_and_date(
-    landing: Path,
+    broken_landing: Path,
     warehouse: Path,
-    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    broken = tmp_path / "landing"
-    shutil.copytree(landing, broken)
-    rates = broken / "billing" / "fx_rates.csv"
+    rates = broken_landing / "billing" / "fx_rates.csv"
     lines = rates.read_text().splitlines()
     rates.write_text("\n".join([lines[0], *(line for line in lines[1:] if "EUR" not in line)]))
-    before = digest(warehouse)
-    assert run_nightly(monkeypatch, broken, warehouse) == 1
-    error = capsys.readouterr().err
-    assert "FX rate missing: no EUR rate" in error
-    assert digest(warehouse) == before
+    assert_night_fails_keeping_marts(
+        monkeypatch, capsys, broken_landing, warehouse, "FX rate missing: no EUR rate"
+    )
