@@ -44,51 +44,109 @@ merge_map as (
 
 ),
 
--- Versions known at the snapshot: in force at it, or starting within one
--- billing interval after it, of subscriptions created on or before it.
-scheduled as (
+-- Each version with the next version of its item and its local months.
+versions as (
 
     select
-        months.month,
-        months.snapshot_at,
-        items.subscription_item_id,
-        items.account_id,
-        items.currency,
-        items.valid_from,
-        items.valid_to,
-        items.trial_end_at,
-        items.mrr_original,
-        {{ dbt.dateadd('month', 'items.billing_interval_months', 'months.snapshot_at') }}
-            as horizon_at,
-        row_number() over (
-            partition by months.month, items.subscription_item_id
-            order by items.valid_from desc
-        ) as recency
+        *,
+        lead(valid_from) over (
+            partition by subscription_item_id
+            order by valid_from
+        ) as next_valid_from
     from items
-    inner join months
-        on
-            items.subscription_created_at <= months.snapshot_at
-            and (items.valid_to is null or items.valid_to >= months.snapshot_at)
-            and items.valid_from
-            < {{ dbt.dateadd('month', 'items.billing_interval_months', 'months.snapshot_at') }}
+
+),
+
+version_months as (
+
+    select
+        *,
+        {{ local_month('valid_from') }} as valid_from_month,
+        {{ local_month('valid_to') }} as valid_to_month,
+        {{ local_month('next_valid_from') }} as next_valid_from_month,
+        {{ local_month('trial_end_at') }} as trial_end_month,
+        {{ local_month('subscription_created_at') }} as created_month,
+        {{ local_to_utc('cast(' ~ local_month('subscription_created_at') ~ ' as timestamp)') }}
+        = subscription_created_at as is_created_at_month_start,
+        {{ local_to_utc(
+            'cast(' ~ add_months(as_of_date_literal(), 'billing_interval_months')
+            ~ ' as timestamp)'
+        ) }} as as_of_horizon_at
+    from versions
+
+),
+
+-- A version is the item's schedule at snapshot S when the subscription
+-- existed (created <= S), the version still runs (valid_to >= S), it starts
+-- within the horizon (valid_from < S + interval) and the next version does
+-- not (next_valid_from >= S + interval). For the complete month m,
+-- S = start(m+1) and S + interval = start(m+1+interval), so each condition
+-- bounds m from one side: the months form one range, found without joining
+-- every version to every month.
+version_ranges as (
+
+    select
+        *,
+        greatest(
+            {{ add_months('valid_from_month', '-billing_interval_months') }},
+            case
+                when is_created_at_month_start then {{ add_months('created_month', -1) }}
+                else created_month
+            end
+        ) as first_scheduled_month,
+        least(
+            coalesce({{ add_months('valid_to_month', -1) }}, {{ add_months(as_of_month(), -1) }}),
+            coalesce(
+                {{ add_months('next_valid_from_month', '-(billing_interval_months + 1)') }},
+                {{ add_months(as_of_month(), -1) }}
+            ),
+            {{ add_months(as_of_month(), -1) }}
+        ) as last_scheduled_month,
+        -- The partial as-of month's snapshot is the as-of instant itself.
+        subscription_created_at <= {{ as_of_instant() }}
+        and (valid_to is null or valid_to >= {{ as_of_instant() }})
+        and valid_from < as_of_horizon_at
+        and (next_valid_from is null or next_valid_from >= as_of_horizon_at)
+            as is_scheduled_at_as_of
+    from version_months
 
 ),
 
 item_contracted as (
 
     select
-        month,
+        months.month,
+        version_ranges.account_id,
+        version_ranges.currency,
+        case
+            -- The schedule ends inside the horizon: a signed cancellation.
+            when
+                version_ranges.valid_to_month
+                <= {{ add_months('months.month', 'version_ranges.billing_interval_months') }}
+                then 0
+            -- A trial is not a signed contract until it converts.
+            when version_ranges.trial_end_month >= {{ add_months('months.month', 1) }} then 0
+            else version_ranges.mrr_original
+        end as contracted_original
+    from version_ranges
+    inner join months
+        on
+            months.month between version_ranges.first_scheduled_month
+            and version_ranges.last_scheduled_month
+
+    union all
+
+    select
+        {{ as_of_month() }} as month,
         account_id,
         currency,
         case
-            -- The schedule ends inside the horizon: a signed cancellation.
-            when valid_to is not null and valid_to < horizon_at then 0
-            -- A trial is not a signed contract until it converts.
-            when trial_end_at is not null and trial_end_at >= snapshot_at then 0
+            when valid_to < as_of_horizon_at then 0
+            when trial_end_at >= {{ as_of_instant() }} then 0
             else mrr_original
         end as contracted_original
-    from scheduled
-    where recency = 1
+    from version_ranges
+    where is_scheduled_at_as_of
 
 ),
 
