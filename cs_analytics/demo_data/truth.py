@@ -131,54 +131,36 @@ def lifecycle_truth(entities: list[Entity], end_day: int) -> pa.Table:
     )
 
 
+_ACCOUNT_TEXT_COLUMNS = ("account_id", "segment", "touch_model", "region", "currency", "trajectory")
+
+
 def accounts_truth(entities: list[Entity], end_day: int) -> pa.Table:
     """True attributes of every CRM account in the export (even where the CRM is blank)."""
-    cols: dict[str, list] = {
-        k: []
-        for k in (
-            "account_id",
-            "segment",
-            "touch_model",
-            "region",
-            "currency",
-            "trajectory",
-            "created_at",
-            "merged_into",
-            "churned_on",
-        )
-    }
+    rows = []
     for e in entities:
         if not e.is_crm or e.created_day > end_day:
             continue
         final = survivor(entities, e.index, end_day)
         churn = e.churn.effective_day if e.churn and e.churn.effective_day <= end_day else None
-        for k, v in (
-            ("account_id", e.account_id),
-            ("segment", e.segment),
-            ("touch_model", e.touch_model),
-            ("region", e.region),
-            ("currency", e.currency),
-            ("trajectory", e.trajectory),
-            ("created_at", e.created_sec * 1_000_000),
-            ("merged_into", None if final == e.index else entities[final].account_id),
-            ("churned_on", churn),
-        ):
-            cols[k].append(v)
+        rows.append(
+            {
+                **{k: getattr(e, k) for k in _ACCOUNT_TEXT_COLUMNS},
+                "created_at": e.created_sec * 1_000_000,
+                "merged_into": None if final == e.index else entities[final].account_id,
+                "churned_on": churn,
+            }
+        )
+
+    def column(name: str) -> list:
+        return [row[name] for row in rows]
+
     return pa.table(
         {
-            **{
-                k: pa.array(cols[k], pa.string())
-                for k in (
-                    "account_id",
-                    "segment",
-                    "touch_model",
-                    "region",
-                    "currency",
-                    "trajectory",
-                )
-            },
-            "created_at": pa.array(cols["created_at"], pa.int64()).cast(pa.timestamp("us", "UTC")),
-            "merged_into": pa.array(cols["merged_into"], pa.string()),
-            "churned_on": pa.array(cols["churned_on"], pa.int32()).cast(pa.date32()),
+            **{k: pa.array(column(k), pa.string()) for k in _ACCOUNT_TEXT_COLUMNS},
+            "created_at": pa.array(column("created_at"), pa.int64()).cast(
+                pa.timestamp("us", "UTC")
+            ),
+            "merged_into": pa.array(column("merged_into"), pa.string()),
+            "churned_on": pa.array(column("churned_on"), pa.int32()).cast(pa.date32()),
         }
     )
