@@ -3,15 +3,31 @@
     reactivation, expansion (split into upsell and cross_sell rows),
     contraction, churn and the FX effect. Amounts are signed (+ new,
     reactivation, expansion; − contraction, churn; ± fx), in the reporting
-    currency; previous_mrr and current_mrr are MRR(m−1) and MRR(m) at month
-    m's rates, so a currency swing never shows as expansion or contraction.
+    currency. For every movement but fx, previous_mrr and current_mrr are
+    MRR(m−1) and MRR(m) at month m's rates, so a currency swing never shows
+    as expansion or contraction; for fx they are MRR(m−1) at m−1's and at
+    m's rates.
 #}
 
 with
 
 changes as (
 
-    select * from {{ ref('int_mrr_account_changes') }}
+    select * from {{ ref('int_mrr_account_movements') }}
+    where movement_type is not null
+
+),
+
+fx_effects as (
+
+    select
+        month,
+        account_id,
+        sum(previous_mrr) as previous_mrr,
+        sum(current_mrr) as current_mrr,
+        sum(fx_mrr) as fx_mrr
+    from {{ ref('int_mrr_fx_effects') }}
+    group by month, account_id
 
 ),
 
@@ -68,7 +84,7 @@ movements as (
         fx_mrr as amount,
         previous_mrr,
         current_mrr
-    from changes
+    from fx_effects
     where fx_mrr <> 0
 
 )

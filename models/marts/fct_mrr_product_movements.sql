@@ -3,14 +3,21 @@
     a product team's own new, reactivation, expansion, contraction and churn,
     plus the FX effect. Moving MRR between products shows here as churn or
     contraction on one and new or expansion on the other, and nets out in
-    fct_mrr_movements. Amounts are signed, in the reporting currency.
+    fct_mrr_movements. Amounts are signed, in the reporting currency;
+    previous_mrr and current_mrr as in fct_mrr_movements.
 #}
 
 with
 
 changes as (
 
-    select * from {{ ref('int_mrr_product_changes') }}
+    select * from {{ ref('int_mrr_product_movements') }}
+
+),
+
+fx_effects as (
+
+    select * from {{ ref('int_mrr_fx_effects') }}
 
 ),
 
@@ -37,7 +44,7 @@ movements as (
         fx_mrr as amount,
         previous_mrr,
         current_mrr
-    from changes
+    from fx_effects
     where fx_mrr <> 0
 
 )

@@ -80,13 +80,13 @@ months as (
 
 account_changes as (
 
-    select * from {{ ref('int_mrr_account_changes') }}
+    select * from {{ ref('int_mrr_account_months') }}
 
 ),
 
 product_changes as (
 
-    select * from {{ ref('int_mrr_product_changes') }}
+    select * from {{ ref('int_mrr_product_months') }}
 
 ),
 

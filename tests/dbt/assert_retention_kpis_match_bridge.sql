@@ -4,15 +4,15 @@
     - base_mrr is the opening MRR restated at the month's rates. The bridge
       has opening (m−1 at m−1's rates) and fx = Σ MRR_original(m−1) ×
       (rate(m) − rate(m−1)), so opening + fx = Σ MRR_original(m−1) × rate(m),
-      each account's previous MRR once. (fct_mrr_movements cannot give it:
+      each account's previous MRR once, rounded as the KPIs round it. (fct_mrr_movements cannot give it:
       an account whose MRR did not move has no row there.)
     - base_accounts = opening_accounts, paying_accounts = closing_accounts,
       churned_accounts, and the churn, contraction, expansion, new,
       reactivation and closing amounts equal the bridge's.
     - The upsell and cross-sell amounts and accounts equal those of
       fct_mrr_movements.
-    Every bridge month must have its KPI row. The tolerance (a thousandth of
-    a cent) only absorbs per-row rounding at the ninth decimal.
+    Every bridge month must have its KPI row. Both sides add up the same
+    rounded amounts, so they agree exactly.
 #}
 {{ config(severity='error') }}
 
@@ -81,15 +81,15 @@ select *
 from compared
 where
     base_mrr is null
-    or abs(base_difference) > 0.00001
-    or abs(churn_difference) > 0.00001
-    or abs(contraction_difference) > 0.00001
-    or abs(expansion_difference) > 0.00001
-    or abs(new_difference) > 0.00001
-    or abs(reactivation_difference) > 0.00001
-    or abs(closing_difference) > 0.00001
-    or abs(upsell_difference) > 0.00001
-    or abs(cross_sell_difference) > 0.00001
+    or base_difference <> 0
+    or churn_difference <> 0
+    or contraction_difference <> 0
+    or expansion_difference <> 0
+    or new_difference <> 0
+    or reactivation_difference <> 0
+    or closing_difference <> 0
+    or upsell_difference <> 0
+    or cross_sell_difference <> 0
     or base_accounts_difference <> 0
     or churned_accounts_difference <> 0
     or paying_accounts_difference <> 0

@@ -1,7 +1,7 @@
 {#
-    Contracted MRR (CMRR) per account × month (metrics.md, MRR: CMRR):
-    MRR(m) plus the signed changes that take effect after the snapshot, plus
-    won opportunities not yet in billing, minus accounts that gave notice.
+    Contracted MRR (CMRR) per month (metrics.md, MRR: CMRR): MRR(m) plus the
+    signed changes that take effect after the snapshot, plus won
+    opportunities not yet in billing, minus accounts that gave notice.
 
     Reading chosen where the spec leaves two open (item versions carry no
     signing date): a version that starts after the snapshot counts as signed
@@ -11,10 +11,17 @@
     coming term; for past months it keeps later renegotiations out of what
     was contracted then. Per item, the contracted amount is the MRR of the
     latest such version, or 0 when the schedule ends (valid_to) within that
-    horizon. An account whose churn notice was given on or before the
-    snapshot with a later effective date contributes 0. Opportunities count
-    only when no item version of the account and product starts in the
-    opportunity's contract start month (billing already reflects it).
+    horizon, or while the subscription is in trial. An account whose churn
+    notice was given on or before the snapshot with a later effective date
+    contributes 0. Opportunities count only when no item version of the
+    account and product starts in the opportunity's contract start month
+    (billing already reflects it).
+
+    Each version is therefore contracted, at its MRR, over one range of
+    complete months. The model adds the ranges up per currency with a
+    running sum of their starts and ends (no version × month expansion),
+    converts each currency's total at the month's rate, and only expands
+    the versions of accounts with a pending notice, which are few.
 #}
 
 with
@@ -81,8 +88,10 @@ version_months as (
 -- within the horizon (valid_from < S + interval) and the next version does
 -- not (next_valid_from >= S + interval). For the complete month m,
 -- S = start(m+1) and S + interval = start(m+1+interval), so each condition
--- bounds m from one side: the months form one range, found without joining
--- every version to every month.
+-- bounds m from one side: the months form one range. Within it the item is
+-- contracted at 0 while in trial (trial_end_at >= S) and once its schedule
+-- ends inside the horizon (valid_to <= S + interval), which cuts the range
+-- to where it is contracted at its MRR.
 version_ranges as (
 
     select
@@ -92,78 +101,185 @@ version_ranges as (
             case
                 when is_created_at_month_start then {{ add_months('created_month', -1) }}
                 else created_month
-            end
-        ) as first_scheduled_month,
+            end,
+            coalesce(
+                trial_end_month,
+                {{ add_months('valid_from_month', '-billing_interval_months') }}
+            )
+        ) as first_contracted_month,
         least(
-            coalesce({{ add_months('valid_to_month', -1) }}, {{ add_months(as_of_month(), -1) }}),
+            coalesce(
+                {{ add_months('valid_to_month', '-(billing_interval_months + 1)') }},
+                {{ add_months(as_of_month(), -1) }}
+            ),
             coalesce(
                 {{ add_months('next_valid_from_month', '-(billing_interval_months + 1)') }},
                 {{ add_months(as_of_month(), -1) }}
             ),
             {{ add_months(as_of_month(), -1) }}
-        ) as last_scheduled_month,
+        ) as last_contracted_month,
         -- The partial as-of month's snapshot is the as-of instant itself.
         subscription_created_at <= {{ as_of_instant() }}
-        and (valid_to is null or valid_to >= {{ as_of_instant() }})
+        and (valid_to is null or valid_to >= as_of_horizon_at)
         and valid_from < as_of_horizon_at
         and (next_valid_from is null or next_valid_from >= as_of_horizon_at)
-            as is_scheduled_at_as_of
+        and (trial_end_at is null or trial_end_at < {{ as_of_instant() }})
+            as is_contracted_at_as_of
     from version_months
+    where mrr_original <> 0
 
 ),
 
-item_contracted as (
+contracted_ranges as (
+
+    select * from version_ranges
+    where first_contracted_month <= last_contracted_month
+
+),
+
+range_edges as (
 
     select
-        months.month,
-        version_ranges.account_id,
-        version_ranges.currency,
-        case
-            -- The schedule ends inside the horizon: a signed cancellation.
-            when
-                version_ranges.valid_to_month
-                <= {{ add_months('months.month', 'version_ranges.billing_interval_months') }}
-                then 0
-            -- A trial is not a signed contract until it converts.
-            when version_ranges.trial_end_month >= {{ add_months('months.month', 1) }} then 0
-            else version_ranges.mrr_original
-        end as contracted_original
-    from version_ranges
-    inner join months
-        on
-            months.month between version_ranges.first_scheduled_month
-            and version_ranges.last_scheduled_month
+        currency,
+        first_contracted_month as month,
+        mrr_original as change_original
+    from contracted_ranges
 
     union all
 
     select
-        {{ as_of_month() }} as month,
-        account_id,
         currency,
-        case
-            when valid_to < as_of_horizon_at then 0
-            when trial_end_at >= {{ as_of_instant() }} then 0
-            else mrr_original
-        end as contracted_original
-    from version_ranges
-    where is_scheduled_at_as_of
+        {{ add_months('last_contracted_month', 1) }} as month,
+        -mrr_original as change_original
+    from contracted_ranges
 
 ),
 
-item_contracted_by_account as (
+calendar as (
+
+    select min(month) as first_month
+    from months
+
+),
+
+-- A range may open before the first reporting month (up to one interval
+-- before its version starts): its start counts from that first month.
+edges_by_month as (
 
     select
-        item_contracted.month,
-        item_contracted.account_id,
-        sum(
-            {{ convert_money('item_contracted.contracted_original', 'rates.reporting_rate') }}
-        ) as contracted_mrr
-    from item_contracted
-    inner join rates
+        range_edges.currency,
+        greatest(range_edges.month, calendar.first_month) as month,
+        sum(range_edges.change_original) as change_original
+    from range_edges
+    cross join calendar
+    group by range_edges.currency, greatest(range_edges.month, calendar.first_month)
+
+),
+
+contracted_currencies as (
+
+    select distinct currency
+    from contracted_ranges
+
+),
+
+currency_months as (
+
+    select
+        months.month,
+        contracted_currencies.currency
+    from months
+    cross join contracted_currencies
+    where not months.is_partial_month
+
+),
+
+complete_month_items as (
+
+    select
+        currency_months.month,
+        currency_months.currency,
+        sum(coalesce(edges_by_month.change_original, 0)) over (
+            partition by currency_months.currency
+            order by currency_months.month
+            rows between unbounded preceding and current row
+        ) as contracted_original
+    from currency_months
+    left join edges_by_month
         on
-            item_contracted.month = rates.month
-            and item_contracted.currency = rates.currency
-    group by item_contracted.month, item_contracted.account_id
+            currency_months.month = edges_by_month.month
+            and currency_months.currency = edges_by_month.currency
+
+),
+
+as_of_month_items as (
+
+    select
+        {{ as_of_month() }} as month,
+        currency,
+        sum(mrr_original) as contracted_original
+    from version_ranges
+    where is_contracted_at_as_of
+    group by currency
+
+),
+
+item_totals as (
+
+    select
+        month,
+        currency,
+        contracted_original
+    from complete_month_items
+    where contracted_original <> 0
+
+    union all
+
+    select
+        month,
+        currency,
+        contracted_original
+    from as_of_month_items
+
+),
+
+pending_churn as (
+
+    select distinct
+        months.month,
+        months.is_partial_month,
+        merge_map.surviving_account_id as account_id
+    from {{ ref('stg_crm__churn_reasons') }} as notices
+    inner join merge_map
+        on notices.account_id = merge_map.account_id
+    inner join months
+        on
+            notices.notice_at <= months.snapshot_at
+            and notices.effective_at > months.snapshot_at
+
+),
+
+-- What the accounts with a pending notice would otherwise contribute.
+pending_items as (
+
+    select
+        pending_churn.month,
+        version_ranges.currency,
+        sum(version_ranges.mrr_original) as contracted_original
+    from pending_churn
+    inner join version_ranges
+        on
+            pending_churn.account_id = version_ranges.account_id
+            and (
+                (
+                    not pending_churn.is_partial_month
+                    and pending_churn.month
+                    between version_ranges.first_contracted_month
+                    and version_ranges.last_contracted_month
+                )
+                or (pending_churn.is_partial_month and version_ranges.is_contracted_at_as_of)
+            )
+    group by pending_churn.month, version_ranges.currency
 
 ),
 
@@ -201,18 +317,13 @@ open_opportunities as (
     select
         months.month,
         opportunities.account_id,
-        sum(
-            {{ convert_money(divide_exact('opportunities.amount', 12), 'rates.reporting_rate') }}
-        ) as opportunity_mrr
+        opportunities.currency,
+        {{ divide_exact('opportunities.amount', 12) }} as opportunity_original
     from opportunities
     inner join months
         on
             opportunities.close_date <= months.snapshot_date
             and opportunities.contract_start_date > months.snapshot_date
-    inner join rates
-        on
-            months.month = rates.month
-            and opportunities.currency = rates.currency
     left join reflected_starts
         on
             opportunities.account_id = reflected_starts.account_id
@@ -220,62 +331,125 @@ open_opportunities as (
             and cast({{ dbt.date_trunc('month', 'opportunities.contract_start_date') }} as date)
             = reflected_starts.start_month
     where reflected_starts.account_id is null
-    group by months.month, opportunities.account_id
 
 ),
 
-pending_churn as (
-
-    select distinct
-        months.month,
-        merge_map.surviving_account_id as account_id
-    from {{ ref('stg_crm__churn_reasons') }} as notices
-    inner join merge_map
-        on notices.account_id = merge_map.account_id
-    inner join months
-        on
-            notices.notice_at <= months.snapshot_at
-            and notices.effective_at > months.snapshot_at
-
-),
-
-accounts as (
+opportunity_totals as (
 
     select
-        month,
-        account_id
-    from item_contracted_by_account
-    union
-    select
-        month,
-        account_id
+        open_opportunities.month,
+        open_opportunities.currency,
+        sum(open_opportunities.opportunity_original) as opportunity_original,
+        sum(
+            case
+                when pending_churn.account_id is not null
+                    then open_opportunities.opportunity_original
+                else 0
+            end
+        ) as pending_opportunity_original
     from open_opportunities
+    left join pending_churn
+        on
+            open_opportunities.month = pending_churn.month
+            and open_opportunities.account_id = pending_churn.account_id
+    group by open_opportunities.month, open_opportunities.currency
+
+),
+
+parts as (
+
+    select
+        month,
+        currency,
+        contracted_original as item_original,
+        {{ to_money(0) }} as opportunity_original,
+        {{ to_money(0) }} as pending_original
+    from item_totals
+
+    union all
+
+    select
+        month,
+        currency,
+        {{ to_money(0) }} as item_original,
+        opportunity_original,
+        pending_opportunity_original as pending_original
+    from opportunity_totals
+
+    union all
+
+    select
+        month,
+        currency,
+        {{ to_money(0) }} as item_original,
+        {{ to_money(0) }} as opportunity_original,
+        contracted_original as pending_original
+    from pending_items
+
+),
+
+by_currency as (
+
+    select
+        month,
+        currency,
+        sum(item_original) as item_original,
+        sum(opportunity_original) as opportunity_original,
+        sum(pending_original) as pending_original
+    from parts
+    group by month, currency
+
+),
+
+-- Each currency's totals converted once, at the month's rate. Contracted
+-- revenue in a currency the month has no rate for stops the run: never a
+-- silently smaller CMRR.
+converted as (
+
+    select
+        by_currency.month,
+        case
+            when rates.reporting_rate is null
+                then {{ raise_error(
+                    "'FX rate missing for contracted MRR: int_fx_rates_by_month has no '"
+                    ~ " || by_currency.currency || ' rate for ' || cast(by_currency.month as "
+                    ~ dbt.type_string() ~ ")"
+                ) }}
+            else {{ convert_money('by_currency.item_original', 'rates.reporting_rate') }}
+        end as scheduled_item_mrr,
+        {{ convert_money('by_currency.opportunity_original', 'rates.reporting_rate') }}
+            as opportunity_mrr,
+        {{ convert_money('by_currency.pending_original', 'rates.reporting_rate') }}
+            as pending_churn_mrr
+    from by_currency
+    left join rates
+        on
+            by_currency.month = rates.month
+            and by_currency.currency = rates.currency
+
+),
+
+by_month as (
+
+    select
+        month,
+        sum(scheduled_item_mrr) as scheduled_item_mrr,
+        sum(opportunity_mrr) as opportunity_mrr,
+        sum(pending_churn_mrr) as pending_churn_mrr
+    from converted
+    group by month
 
 )
 
 select
-    accounts.month,
-    accounts.account_id,
-    case
-        when pending_churn.account_id is not null then {{ to_money(0) }}
-        else {{ to_money(
-            'coalesce(item_contracted_by_account.contracted_mrr, 0)'
-            ~ ' + coalesce(open_opportunities.opportunity_mrr, 0)'
-        ) }}
-    end as cmrr,
-    coalesce(item_contracted_by_account.contracted_mrr, 0) as scheduled_item_mrr,
-    coalesce(open_opportunities.opportunity_mrr, 0) as opportunity_mrr,
-    pending_churn.account_id is not null as has_pending_churn_notice
-from accounts
-left join item_contracted_by_account
-    on
-        accounts.month = item_contracted_by_account.month
-        and accounts.account_id = item_contracted_by_account.account_id
-left join open_opportunities
-    on
-        accounts.month = open_opportunities.month
-        and accounts.account_id = open_opportunities.account_id
-left join pending_churn
-    on
-        accounts.month = pending_churn.month
-        and accounts.account_id = pending_churn.account_id
+    months.month,
+    {{ to_money(
+        'coalesce(by_month.scheduled_item_mrr, 0) + coalesce(by_month.opportunity_mrr, 0)'
+        ~ ' - coalesce(by_month.pending_churn_mrr, 0)'
+    ) }} as cmrr,
+    {{ to_money('coalesce(by_month.scheduled_item_mrr, 0)') }} as scheduled_item_mrr,
+    {{ to_money('coalesce(by_month.opportunity_mrr, 0)') }} as opportunity_mrr,
+    {{ to_money('coalesce(by_month.pending_churn_mrr, 0)') }} as pending_churn_mrr
+from months
+left join by_month
+    on months.month = by_month.month

@@ -3,11 +3,12 @@
     movements need (metrics.md, MRR: Currency).
 
     A currency needs month m's rate when it has MRR in m, m−1 (movements
-    restate m−1 at m's rates) or m−12 (trailing-12 retention). The rate is
-    the latest `fx_rates` row on or before the snapshot date, via USD cross
-    rates: reporting_rate =
-    usd_per_unit(currency) ÷ usd_per_unit(reporting currency); USD is 1
-    whether listed or not. No rate, or one older than `fx_max_staleness_days`,
+    restate m−1 at m's rates) or m−12 (trailing-12 retention), read off the
+    paid month ranges of the item versions, or when it is contracted there
+    (CMRR counts a version up to one billing interval before it pays). The
+    rate is the latest `fx_rates` row on or before the snapshot date, via
+    USD cross rates: reporting_rate = usd_per_unit(currency) ÷
+    usd_per_unit(reporting currency); USD is 1 whether listed or not. No rate, or one older than `fx_max_staleness_days`,
     fails the run with a message naming currency and date: never a NULL or
     a zero in a mart.
 #}
@@ -35,29 +36,83 @@ months as (
 
 ),
 
-mrr as (
+versions as (
 
-    select * from {{ ref('int_mrr_original_by_month') }}
+    select
+        currency,
+        first_paid_month,
+        last_paid_month,
+        has_paid_months,
+        -- CMRR counts a version up to one billing interval before it pays.
+        {{ add_months(local_month('valid_from'), '-billing_interval_months') }}
+            as first_contracted_month,
+        least(coalesce({{ local_month('valid_to') }}, {{ as_of_month() }}), {{ as_of_month() }})
+            as last_scheduled_month
+    from {{ ref('int_subscription_item_mrr') }}
+    where
+        not is_test
+        and mrr_original <> 0
+
+),
+
+-- Each distinct paid range once (few), spread over its months: the month
+-- itself, the month after (movements restate m−1 at m's rates) and twelve
+-- months later (trailing-12 retention restates m−12 at m's rates).
+paid_ranges as (
+
+    select distinct
+        currency,
+        first_paid_month,
+        last_paid_month
+    from versions
+    where has_paid_months
+
+),
+
+contracted_ranges as (
+
+    select distinct
+        currency,
+        first_contracted_month,
+        case
+            when has_paid_months then first_paid_month else last_scheduled_month
+        end as last_contracted_month
+    from versions
 
 ),
 
 used as (
 
     select
-        month,
-        currency
-    from mrr
+        months.month,
+        paid_ranges.currency
+    from paid_ranges
+    inner join months
+        on
+            paid_ranges.first_paid_month <= months.month
+            and {{ add_months('paid_ranges.last_paid_month', 1) }} >= months.month
+
     union all
+
     select
-        {{ add_months('month', 1) }} as month,
-        currency
-    from mrr
+        months.month,
+        paid_ranges.currency
+    from paid_ranges
+    inner join months
+        on
+            {{ add_months('paid_ranges.first_paid_month', 12) }} <= months.month
+            and {{ add_months('paid_ranges.last_paid_month', 12) }} >= months.month
+
     union all
-    -- Trailing-12 retention restates m−12's MRR at m's rates (rpt_retention_kpis).
+
     select
-        {{ add_months('month', 12) }} as month,
-        currency
-    from mrr
+        months.month,
+        contracted_ranges.currency
+    from contracted_ranges
+    inner join months
+        on
+            contracted_ranges.first_contracted_month <= months.month
+            and contracted_ranges.last_contracted_month >= months.month
 
 ),
 

@@ -3,7 +3,13 @@
     month: each paid item version spread over its range of paid months and
     summed. Test customers and zero amounts contribute nothing (metrics.md,
     MRR). Linear in item versions × months paid; no account × month spine.
+
+    A view: fct_mrr persists this grain once, and the other readers take a
+    slice of it (int_mrr_fx_effects only other currencies), so writing it
+    to disk a second time would cost more than expanding it again.
 #}
+
+{{ config(materialized='view') }}
 
 with
 
