@@ -1,25 +1,30 @@
 {#
     MRR in the plan's currency per account × product × currency × reporting
-    month: each paid item version spread over its range of paid months and
-    summed. Test customers and zero amounts contribute nothing (metrics.md,
-    MRR). Linear in item versions × months paid; no account × month spine.
+    month (metrics.md, MRR): the sum of the paid item versions in force at
+    the month's snapshot. Test customers and zero amounts contribute
+    nothing.
+
+    Built from the change points of int_mrr_series_changes: a series' MRR is
+    constant from one of its rows to the month before the next, so each row
+    is spread over those months and no two rows of a series meet in one
+    month: one row per account × product × currency × month, with no
+    aggregation over the months × accounts grain. A singular test
+    (assert_fct_mrr_matches_item_versions) recomputes the totals straight
+    from the item versions, independently of the change points.
 
     A view: fct_mrr persists this grain once, and the other readers take a
     slice of it (int_mrr_fx_effects only other currencies), so writing it
-    to disk a second time would cost more than expanding it again.
+    to disk a second time would cost more than spreading it again.
 #}
 
 {{ config(materialized='view') }}
 
 with
 
-item_mrr as (
+series as (
 
-    select * from {{ ref('int_subscription_item_mrr') }}
-    where
-        has_paid_months
-        and not is_test
-        and mrr_original <> 0
+    select * from {{ ref('int_mrr_series_changes') }}
+    where current_original <> 0
 
 ),
 
@@ -27,28 +32,17 @@ months as (
 
     select * from {{ ref('int_reporting_months') }}
 
-),
-
-item_months as (
-
-    select
-        months.month,
-        item_mrr.account_id,
-        item_mrr.product_id,
-        item_mrr.currency,
-        item_mrr.mrr_original
-    from item_mrr
-    inner join months
-        on months.month between item_mrr.first_paid_month and item_mrr.last_paid_month
-
 )
 
 select
-    month,
-    account_id,
-    product_id,
-    currency,
-    {{ to_money('sum(mrr_original)') }} as mrr_original
-from item_months
-group by month, account_id, product_id, currency
-having sum(mrr_original) <> 0
+    months.month,
+    series.account_id,
+    series.product_id,
+    series.currency,
+    series.current_original as mrr_original
+from series
+inner join months
+    on
+        series.month <= months.month
+        and coalesce({{ add_months('series.next_change_month', -1) }}, {{ as_of_month() }})
+        >= months.month

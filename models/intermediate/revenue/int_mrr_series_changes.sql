@@ -120,7 +120,11 @@ levels as (
             partition by account_id, product_id, currency
             order by month
             rows between unbounded preceding and current row
-        ) as current_original
+        ) as current_original,
+        lead(month) over (
+            partition by account_id, product_id, currency
+            order by month
+        ) as next_change_month
     from grid
 
 ),
@@ -129,6 +133,7 @@ in_force as (
 
     select
         month,
+        next_change_month,
         account_id,
         product_id,
         currency,
@@ -142,6 +147,7 @@ in_force as (
 
 select
     in_force.month,
+    in_force.next_change_month,
     in_force.account_id,
     in_force.product_id,
     in_force.currency,
