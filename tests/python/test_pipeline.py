@@ -215,3 +215,25 @@ def test_a_missing_fx_rate_fails_naming_currency_and_date(
     assert_night_fails_keeping_marts(
         monkeypatch, capsys, broken_landing, warehouse, "FX rate missing: no EUR rate"
     )
+
+
+def test_a_stale_fx_rate_fails_naming_currency_and_dates(
+    broken_landing: Path,
+    warehouse: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The latest EUR rate before the June snapshot is 11 days old (limit 7): no stale conversion."""
+    rates = broken_landing / "billing" / "fx_rates.csv"
+    header, *lines = rates.read_text().splitlines()
+    gap = {f'"2024-06-{day}","EUR"' for day in range(20, 31)}
+    kept = [line for line in lines if not any(line.startswith(g) for g in gap)]
+    assert len(lines) - len(kept) == 11
+    rates.write_text("\n".join([header, *kept]) + "\n")
+    assert_night_fails_keeping_marts(
+        monkeypatch,
+        capsys,
+        broken_landing,
+        warehouse,
+        "FX rate missing: no EUR rate on or within 7 days before 2024-06-30 (latest: 2024-06-19)",
+    )
