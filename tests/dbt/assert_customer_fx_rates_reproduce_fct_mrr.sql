@@ -1,0 +1,39 @@
+{#
+    The cohort-retention rates (int_customer__fx_rates_by_month) follow the
+    revenue chain's rule: converting every fct_mrr row's mrr_original at its
+    own month's rate from them gives fct_mrr.mrr to the ninth decimal. So a
+    cohort's MRR at k = 0 is its fct_mrr MRR, and constant-currency revenue
+    retention only changes the month whose rates apply, never the rule.
+#}
+{{ config(severity='error') }}
+
+with
+
+mrr as (
+
+    select * from {{ ref('fct_mrr') }}
+
+),
+
+rates as (
+
+    select * from {{ ref('int_customer__fx_rates_by_month') }}
+
+)
+
+select
+    mrr.month,
+    mrr.account_id,
+    mrr.product_id,
+    mrr.currency,
+    mrr.mrr,
+    rates.reporting_rate,
+    {{ to_money('mrr.mrr_original * rates.reporting_rate') }} as reconverted_mrr
+from mrr
+left join rates
+    on
+        mrr.month = rates.month
+        and mrr.currency = rates.currency
+where
+    rates.reporting_rate is null
+    or {{ to_money('mrr.mrr_original * rates.reporting_rate') }} <> mrr.mrr
