@@ -39,7 +39,10 @@ def dbt_models(
     # profiles.yml reads the working database path through env_var().
     os.environ.update(run.dbt_env())
     report_stale_sources(context, dbt, run.dbt_vars_json())
-    yield from dbt.cli(["build", "--vars", run.dbt_vars_json()], context=context).stream()
+    # Unit tests check the code, not the night's data, and pin their own vars:
+    # CI runs them (tests/python/test_dbt_unit_tests.py), the nightly does not.
+    build = ["build", "--vars", run.dbt_vars_json(), "--exclude-resource-type", "unit_test"]
+    yield from dbt.cli(build, context=context).stream()
 
 
 def report_stale_sources(
