@@ -223,7 +223,7 @@ def test_a_stale_fx_rate_fails_naming_currency_and_dates(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """The latest EUR rate before the June snapshot is 11 days old (limit 7): no stale conversion."""
+    """The latest EUR rate before the June snapshot is 11 days old (limit 7): the night stops."""
     rates = broken_landing / "billing" / "fx_rates.csv"
     header, *lines = rates.read_text().splitlines()
     gap = {f'"2024-06-{day}","EUR"' for day in range(20, 31)}
