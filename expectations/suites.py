@@ -63,7 +63,6 @@ BLOCKING_PARSE_COLUMNS: dict[str, frozenset[str]] = {
     ),
     "billing/invoice_lines": frozenset({"amount", "is_proration"}),
     "billing/fx_rates": frozenset({"rate_date", "usd_per_unit"}),
-    "crm/accounts": frozenset({"merged_into_account_id"}),
     "crm/opportunities": frozenset(
         {"is_won", "is_closed", "amount", "close_date", "contract_start_date"}
     ),

@@ -118,7 +118,8 @@ def test_every_landing_table_and_public_mart_has_a_suite(manifest: dict) -> None
     missing = sorted(marts - {s.target for s in MART_SUITES})
     assert missing == [], (
         "public marts without a GX suite: add `mart_suite(name, key=[...])` to "
-        f"MART_SUITES in expectations/suites.py and run `python -m expectations.register`: {missing}"
+        "MART_SUITES in expectations/suites.py, then `python -m expectations.register`: "
+        f"{missing}"
     )
 
 
@@ -138,10 +139,18 @@ def test_clean_rows_pass(table_path: str) -> None:
 BLOCKING = [
     ("billing/subscription_items", {"quantity": "-1"}, "expect_column_values_to_be_between"),
     ("billing/subscription_items", {"unit_amount": "-5"}, "expect_column_values_to_be_between"),
-    ("billing/subscription_items", {"discount_percent": "120"}, "expect_column_values_to_be_between"),
+    (
+        "billing/subscription_items",
+        {"discount_percent": "120"},
+        "expect_column_values_to_be_between",
+    ),
     ("billing/subscription_items", {"unit_amount": "ten"}, "expect_column_values_to_be_null"),
     ("billing/subscription_items", {"valid_to": "someday"}, "expect_column_values_to_be_null"),
-    ("billing/subscription_items", {"subscription_id": None}, "expect_column_values_to_not_be_null"),
+    (
+        "billing/subscription_items",
+        {"subscription_id": None},
+        "expect_column_values_to_not_be_null",
+    ),
     ("billing/plans", {"billing_interval_months": "5"}, "expect_column_values_to_be_in_set"),
     ("billing/plans", {"pricing_model": "usage"}, "expect_column_values_to_be_in_set"),
     ("billing/plans", {"unit_amount": "-1"}, "expect_column_values_to_be_between"),
@@ -188,9 +197,7 @@ def test_negative_prorations_and_credits_are_allowed(change: dict) -> None:
 
 
 def test_unparsable_values_outside_revenue_columns_are_warnings() -> None:
-    outcome = validate(
-        "crm/nps_responses", [{**GOOD_ROWS["crm/nps_responses"], "score": "nine"}]
-    )
+    outcome = validate("crm/nps_responses", [{**GOOD_ROWS["crm/nps_responses"], "score": "nine"}])
     assert outcome.success
     assert [w.column for w in outcome.warnings] == ["score__unparsable"]
 

@@ -123,6 +123,27 @@ def test_every_planted_defect_is_detected_and_counted(
         "where table_path = 'usage/events' group by reason",
     )
     assert quarantined == [("unknown_account", planted["orphan_usage_events"])]
+    # Late arrivals are kept (a full build includes them), and detectable as late.
+    late = query(
+        working,
+        "select count(*) from staging.stg_usage__events "
+        "where received_at > occurred_at + interval 3 day",
+    )
+    assert late == [(planted["late_events"],)]
+    # The one-day FX gap is shorter than fx_max_staleness_days: no error, the night published.
+    assert planted["missing_fx_days"]
+    for gap in planted["missing_fx_days"]:
+        assert query(
+            working,
+            "select count(*) from staging.stg_billing__fx_rates "
+            "where currency = $currency and rate_date = cast($date as date)",
+            gap,
+        ) == [(0,)]
+    assert query(dirty_warehouse, "select count(*) from marts.dim_build") == [(1,)]
+    # Every typed value parsed: nothing became NULL silently.
+    assert query(
+        working, "select sum(values_unparsable) from audit.audit_landing_parse_failures"
+    ) == [(0,)]
 
 
 def test_fct_mrr_equals_the_generators_truth(landing: Path, warehouse: Path) -> None:
