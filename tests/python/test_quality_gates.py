@@ -154,3 +154,36 @@ def test_a_negative_invoice_charge_blocks_but_prorations_do_not(
         "is_negative_charge",
     )
     assert_failure_recorded(published, dagster_home, "gx_raw_billing__invoice_lines")
+
+
+def test_a_failed_dbt_test_is_reported_with_its_failing_rows(tmp_path: Path) -> None:
+    """dbt stores no failures; the message re-runs the test's compiled query for a sample."""
+    import duckdb
+
+    from orchestration.assets.dbt import describe_dbt_failures
+
+    db = tmp_path / "work.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute("create table items as select 'si_1' as item, 2 as versions_overlapping")
+    results = {
+        "results": [
+            {
+                "unique_id": "test.cs_analytics.assert_versions_do_not_overlap.abc123",
+                "status": "fail",
+                "failures": 1,
+                "compiled_code": "select * from items where versions_overlapping > 1;",
+            },
+            {
+                "unique_id": "model.cs_analytics.int_fx_rates_by_month",
+                "status": "error",
+                "message": "Runtime Error\n  FX rate missing: no EUR rate",
+            },
+            {"unique_id": "test.cs_analytics.warned.x", "status": "warn", "failures": 3},
+        ]
+    }
+    message = describe_dbt_failures(results, db)
+    assert message == (
+        "dbt build failed: dbt test assert_versions_do_not_overlap failed for 1 row(s), "
+        "e.g. [{'item': 'si_1', 'versions_overlapping': 2}]; "
+        "dbt model int_fx_rates_by_month error: Runtime Error FX rate missing: no EUR rate"
+    )
