@@ -6,6 +6,14 @@ WAREHOUSE_PATH, which then replaces the published file with one rename: a
 reader sees the old marts or the new, never a mix, and a failed run leaves the
 published file byte for byte as it was. The Parquet copies live in a folder
 per build; a symlink that is swapped in the same way points at the current one.
+
+Besides `marts`, the published file holds schema `run_metadata` with the
+record of the run that built these marts (cs_analytics/run_metadata.py).
+
+Readers: a BI tool holding the published file open keeps reading the inode
+it opened (the old marts) and never blocks the rename; its next connection
+sees the new marts. Open it read-only with external access off (README,
+"Reading the warehouse from a BI tool").
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from cs_analytics.run_metadata import RunRecord, write_run_record
 from cs_analytics.sql import quote_identifier, quote_literal
 
 MARTS_SCHEMA = "marts"
@@ -53,13 +62,22 @@ def _swap_symlink(link: Path, target: Path) -> None:
     os.replace(temporary, link)
 
 
-def _remove_leftovers(warehouse_path: Path) -> None:
-    """Staging files of builds that died before their rename; never the published ones."""
-    for leftover in warehouse_path.parent.glob(f".{warehouse_path.name}.*.tmp"):
+def _remove_leftovers(warehouse_path: Path, parquet_root: Path) -> None:
+    """Staging files and Parquet folders of builds that died before their rename.
+
+    Never the published ones: the Parquet folder the symlink points at stays.
+    """
+    for leftover in warehouse_path.parent.glob(f".{warehouse_path.name}.*.tmp*"):
         leftover.unlink(missing_ok=True)
+    current = parquet_root.resolve() if parquet_root.is_symlink() else None
+    for folder in warehouse_path.parent.glob(f".{parquet_root.name}.*"):
+        if folder.is_dir() and folder.resolve() != current:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
-def _copy_marts(working_db: Path, staged: Path, parquet_build: Path) -> dict[str, int]:
+def _copy_marts(
+    working_db: Path, staged: Path, parquet_build: Path, run_record: RunRecord | None
+) -> dict[str, int]:
     rows: dict[str, int] = {}
     with duckdb.connect(str(staged)) as con:
         con.execute(f"attach {quote_literal(str(working_db))} as working (read_only)")
@@ -72,22 +90,31 @@ def _copy_marts(working_db: Path, staged: Path, parquet_build: Path) -> dict[str
             target = quote_literal(str(parquet_build / f"{name}.parquet"))
             con.execute(f"copy {table} to {target} (format parquet)")
         con.execute("detach working")
+        if run_record is not None:
+            run_record.rows_per_mart = dict(rows)
+            write_run_record(con, run_record)
         con.execute("checkpoint")
     _fsync(staged)
     return rows
 
 
-def publish_marts(working_db: Path, warehouse_path: Path, build_id: str) -> PublishResult:
-    """Copy schema `marts` of the working database to WAREHOUSE_PATH and its Parquet copies."""
+def publish_marts(
+    working_db: Path, warehouse_path: Path, build_id: str, run_record: RunRecord | None = None
+) -> PublishResult:
+    """Copy schema `marts` of the working database to WAREHOUSE_PATH and its Parquet copies.
+
+    `run_record`, when given, is published in schema `run_metadata` with the
+    marts' row counts filled in.
+    """
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(warehouse_path)
-    staged = warehouse_path.with_name(f".{warehouse_path.name}.{build_id}.tmp")
     parquet_root = warehouse_path.with_name(f"{warehouse_path.stem}_parquet")
+    _remove_leftovers(warehouse_path, parquet_root)
+    staged = warehouse_path.with_name(f".{warehouse_path.name}.{build_id}.tmp")
     parquet_build = warehouse_path.with_name(f".{warehouse_path.stem}_parquet.{build_id}")
     shutil.rmtree(parquet_build, ignore_errors=True)
     parquet_build.mkdir()
     try:
-        rows = _copy_marts(working_db, staged, parquet_build)
+        rows = _copy_marts(working_db, staged, parquet_build, run_record)
     except BaseException:
         staged.unlink(missing_ok=True)
         shutil.rmtree(parquet_build, ignore_errors=True)

@@ -10,21 +10,26 @@ from orchestration.assets.dbt import dbt_models
 from orchestration.assets.landing import landing
 from orchestration.assets.publish import published_warehouse
 from orchestration.assets.report import nightly_report
-from orchestration.checks import raw_checks
+from orchestration.checks import mart_checks, raw_checks
 from orchestration.jobs import nightly_job, nightly_schedule
 from orchestration.project import dbt_project
-from orchestration.resources import PipelineSettings
+from orchestration.resources import NightlyLock, PipelineSettings
+from orchestration.sensors import record_nightly_failure
+
+settings = PipelineSettings()
 
 defs = Definitions(
     assets=[landing, dbt_models, published_warehouse, nightly_report],
-    asset_checks=raw_checks,
+    asset_checks=[*raw_checks, *mart_checks],
     jobs=[nightly_job],
     schedules=[nightly_schedule()],
+    sensors=[record_nightly_failure],
     resources={
         # The dbt of this interpreter's environment, whether or not .venv/bin is on PATH.
         "dbt": DbtCliResource(
             project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt"))
         ),
-        "settings": PipelineSettings(),
+        "settings": settings,
+        "nightly_lock": NightlyLock(settings=settings),
     },
 )

@@ -10,12 +10,18 @@ from dagster import (
 
 from cs_analytics.settings import load_settings
 
+# Runs carrying this tag are limited to one at a time by the run queue
+# (orchestration/dagster.yaml, concurrency.runs.tag_concurrency_limits).
+NIGHTLY_CONCURRENCY_TAG = ("cs_analytics/pipeline", "nightly")
+
 # One process: DuckDB allows a single writer, and the steps run in sequence anyway.
 nightly_job = define_asset_job(
     name="nightly",
     selection=AssetSelection.all(),
     executor_def=in_process_executor,
-    description="Landing -> raw -> dbt build (with checks) -> publish the marts.",
+    tags=dict([NIGHTLY_CONCURRENCY_TAG]),
+    description="Landing -> raw -> GX checks -> dbt build (tests) -> GX mart checks -> "
+    "publish the marts -> report. At most one run at a time.",
 )
 
 

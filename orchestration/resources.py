@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, InitResourceContext
 
+from cs_analytics.run_lock import nightly_lock
 from cs_analytics.settings import RunSettings, load_settings
 
 
@@ -36,3 +39,18 @@ class PipelineSettings(ConfigurableResource):
         environ = dict(os.environ)
         environ.update({key: value for key, value in overrides.items() if value})
         return load_settings(environ)
+
+
+class NightlyLock(ConfigurableResource):
+    """Held for the whole run (resources live as long as the in-process run).
+
+    A second nightly on the same warehouse fails at start-up with a message
+    naming the lock, instead of colliding with the first on DuckDB's lock.
+    """
+
+    settings: PipelineSettings
+
+    @contextmanager
+    def yield_for_execution(self, context: InitResourceContext) -> Iterator[NightlyLock]:
+        with nightly_lock(self.settings.resolve().warehouse_path):
+            yield self

@@ -2,9 +2,11 @@
 
 import os
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+import duckdb
+from dagster import AssetExecutionContext, AssetKey, Failure
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.asset_keys import raw_asset_key
@@ -42,7 +44,55 @@ def dbt_models(
     # Unit tests check the code, not the night's data, and pin their own vars:
     # CI runs them (tests/python/test_dbt_unit_tests.py), the nightly does not.
     build = ["build", "--vars", run.dbt_vars_json(), "--exclude-resource-type", "unit_test"]
-    yield from dbt.cli(build, context=context).stream()
+    invocation = dbt.cli(build, context=context, raise_on_error=False)
+    yield from invocation.stream()
+    if not invocation.is_successful():
+        raise Failure(
+            description=describe_dbt_failures(
+                invocation.get_artifact("run_results.json"), run.working_db_path
+            )
+        )
+
+
+FAILING_ROWS_SAMPLE = 5
+
+
+def _failing_rows(compiled_sql: str, working_db: Path) -> list[dict[str, Any]]:
+    """A few rows of a failed test, from its own compiled query (dbt stores no failures)."""
+    try:
+        with duckdb.connect(str(working_db), read_only=True) as con:
+            cursor = con.execute(
+                f"select * from ({compiled_sql.strip().rstrip(';')}) as failing_rows "
+                f"limit {FAILING_ROWS_SAMPLE}"
+            )
+            names = [d[0] for d in cursor.description]
+            return [
+                {
+                    k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                    for k, v in zip(names, row, strict=True)
+                }
+                for row in cursor.fetchall()
+            ]
+    except duckdb.Error:
+        return []
+
+
+def describe_dbt_failures(run_results: Mapping[str, Any], working_db: Path) -> str:
+    """Which tests failed (with failing rows) and which models errored (with dbt's message)."""
+    lines = []
+    for result in run_results.get("results", []):
+        status = result.get("status")
+        if status not in ("fail", "error"):
+            continue
+        node = result["unique_id"].split(".")
+        kind, name = node[0], node[-1] if node[0] != "test" else node[2]
+        if status == "fail":
+            rows = _failing_rows(result.get("compiled_code") or "", working_db)
+            lines.append(f"dbt test {name} failed for {result.get('failures')} row(s), e.g. {rows}")
+        else:
+            message = " ".join((result.get("message") or "").split())
+            lines.append(f"dbt {kind} {name} error: {message}")
+    return "dbt build failed: " + ("; ".join(lines) or "see the dbt log")
 
 
 def report_stale_sources(

@@ -8,8 +8,10 @@ from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, multi_a
 from cs_analytics.demo_data import ensure_demo_landing
 from cs_analytics.landing.contract import TABLES
 from cs_analytics.landing.loader import ingest_landing
+from cs_analytics.run_metadata import record_run
 from orchestration.asset_keys import LANDING_AUDIT_KEYS, RAW_TABLE_KEYS
-from orchestration.resources import PipelineSettings
+from orchestration.resources import NightlyLock, PipelineSettings
+from orchestration.run_records import run_record
 
 _SPECS = [
     AssetSpec(
@@ -29,7 +31,7 @@ _SPECS = [
 
 @multi_asset(specs=_SPECS, name="landing")
 def landing(
-    context: AssetExecutionContext, settings: PipelineSettings
+    context: AssetExecutionContext, settings: PipelineSettings, nightly_lock: NightlyLock
 ) -> Iterator[MaterializeResult]:
     """Check the landing against the contract and replace the `raw` schema with it."""
     run = settings.resolve()
@@ -40,6 +42,8 @@ def landing(
         context.log.info(
             f"demo landing {'regenerated' if regenerated else 'up to date'} in {run.landing_dir}"
         )
+    # The run history says `running` until the night ends; a killed run stays so.
+    record_run(run.working_db_path, run_record(context.instance, context.run_id, run, "running"))
     report = ingest_landing(
         run.working_db_path, run.landing_dir, run_id=context.run_id, started_at=datetime.now(UTC)
     )

@@ -1,23 +1,42 @@
-"""Write-audit-publish: the marts reach WAREHOUSE_PATH only after the whole build passed."""
+"""Write-audit-publish: the marts reach WAREHOUSE_PATH only after every blocking check passed.
 
-from dagster import AssetExecutionContext, MaterializeResult, asset
+The step depends on every mart, and every mart's GX suite is a blocking check
+(orchestration/checks.py), so a failed check skips this step and the
+published file stays byte for byte as it was.
+
+Retried: publishing rebuilds its staged file from the working database and
+swaps it in with one rename, so running it again after a transient fault
+(a full disk, a slow network share) gives the same result.
+"""
+
+from dagster import AssetExecutionContext, Backoff, MaterializeResult, RetryPolicy, asset
 
 from cs_analytics.publish import publish_marts
+from cs_analytics.run_metadata import record_run
 from orchestration.assets.dbt import mart_asset_keys
-from orchestration.resources import PipelineSettings
+from orchestration.resources import NightlyLock, PipelineSettings
+from orchestration.run_records import run_record
+
+IDEMPOTENT_RETRY = RetryPolicy(max_retries=2, delay=2, backoff=Backoff.EXPONENTIAL)
 
 
 @asset(
     deps=mart_asset_keys(),
     group_name="publish",
     kinds={"duckdb", "parquet"},
-    description="The published warehouse BI tools read: schema `marts` and its Parquet copies.",
+    retry_policy=IDEMPOTENT_RETRY,
+    description="The published warehouse BI tools read: schema `marts` and its Parquet copies, "
+    "plus the publishing run's record in schema `run_metadata`.",
 )
 def published_warehouse(
-    context: AssetExecutionContext, settings: PipelineSettings
+    context: AssetExecutionContext, settings: PipelineSettings, nightly_lock: NightlyLock
 ) -> MaterializeResult:
     run = settings.resolve()
-    result = publish_marts(run.working_db_path, run.warehouse_path, build_id=context.run_id)
+    record = run_record(context.instance, context.run_id, run, "published")
+    result = publish_marts(
+        run.working_db_path, run.warehouse_path, build_id=context.run_id, run_record=record
+    )
+    record_run(run.working_db_path, record)
     context.log.info(f"published {len(result.rows_per_mart)} marts to {result.warehouse_path}")
     return MaterializeResult(
         metadata={

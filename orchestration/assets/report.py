@@ -3,6 +3,7 @@
 from dagster import AssetExecutionContext, MaterializeResult, asset
 
 from cs_analytics.report import write_nightly_report
+from orchestration.assets.publish import IDEMPOTENT_RETRY
 from orchestration.resources import PipelineSettings
 
 
@@ -10,6 +11,8 @@ from orchestration.resources import PipelineSettings
     deps=["published_warehouse"],
     group_name="publish",
     kinds={"markdown"},
+    # Rewrites one file from the published warehouse: safe to retry.
+    retry_policy=IDEMPOTENT_RETRY,
     description="Markdown summary of the published build and of what the run set aside.",
 )
 def nightly_report(context: AssetExecutionContext, settings: PipelineSettings) -> MaterializeResult:

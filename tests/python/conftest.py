@@ -38,3 +38,30 @@ def manifest() -> dict:
     if not path.exists() or path.stat().st_mtime < _newest_dbt_source():
         subprocess.run([DBT, "parse", "--quiet"], cwd=PROJECT_DIR, env=dbt_env(), check=True)
     return json.loads(path.read_text())
+
+
+@pytest.fixture(scope="session")
+def clean_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small demo company (40 accounts, 2024) that the pipeline tests share."""
+    from tests.python.pipeline_helpers import generate_landing
+
+    return generate_landing(tmp_path_factory.mktemp("landing"))
+
+
+@pytest.fixture(scope="session")
+def clean_warehouse(
+    clean_landing: Path, manifest: dict, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """One successful nightly on `clean_landing`. Tests that run again work on a copy."""
+    from tests.python.pipeline_helpers import build_warehouse
+
+    return build_warehouse(clean_landing, tmp_path_factory, "warehouse")
+
+
+@pytest.fixture
+def dagster_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A Dagster instance folder of the test's own, for its runs and failure log."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    return home

@@ -1,67 +1,220 @@
-"""GX suites find what they are meant to find, and say where."""
+"""GX suites find what they are meant to find, say where, and are stored as the code says."""
 
 from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from expectations.suites import RAW_SUBSCRIPTION_ITEMS
-from expectations.validate import validate_frame
+from cs_analytics.landing.contract import TABLES, TABLES_BY_PATH
+from cs_analytics.settings import RunSettings
+from expectations.register import code_configs, comparable
+from expectations.suites import (
+    ALL_SUITES,
+    MART_SUITES,
+    RAW_SUITES,
+    SuiteDefinition,
+)
+from expectations.validate import stored_expectations, validate_frame
+from orchestration.checks import query_parameters
 
-GOOD_ROW = {
-    "subscription_item_id": "si_1",
-    "subscription_id": "sub_1",
-    "plan_id": "plan_1",
-    "quantity": "5",
-    "unit_amount": "",
-    "discount_percent": "10",
-    "valid_from": "2024-01-01",
-    "valid_to": "",
+SUITES = {s.target: s for s in RAW_SUITES}
+SETTINGS = RunSettings(
+    landing_dir=Path("."),
+    warehouse_path=Path("cs.duckdb"),
+    report_dir=Path("."),
+    reporting_timezone="Asia/Tokyo",
+    reporting_currency="USD",
+    as_of_date=date(2025, 1, 1),
+    uses_demo_landing=False,
+)
+
+GOOD_ROWS: dict[str, dict[str, str]] = {
+    "billing/subscription_items": {
+        "subscription_item_id": "si_1",
+        "subscription_id": "sub_1",
+        "plan_id": "plan_1",
+        "quantity": "5",
+        "unit_amount": "",
+        "discount_percent": "10",
+        "valid_from": "2024-01-01",
+        "valid_to": "",
+    },
+    "billing/plans": {
+        "plan_id": "plan_1",
+        "product_id": "prod_1",
+        "plan_name": "Pro",
+        "pricing_model": "per_seat",
+        "billing_interval_months": "12",
+        "unit_amount": "120",
+        "currency": "EUR",
+    },
+    "billing/invoice_lines": {
+        "invoice_line_id": "il_1",
+        "invoice_id": "in_1",
+        "subscription_item_id": "si_1",
+        "plan_id": "plan_1",
+        "amount": "100.00",
+        "quantity": "1",
+        "period_start": "2024-01-01T00:00:00Z",
+        "period_end": "2024-02-01T00:00:00Z",
+        "is_proration": "false",
+    },
+    "billing/fx_rates": {"rate_date": "2024-01-01", "currency": "EUR", "usd_per_unit": "1.1"},
+    "usage/events": {
+        "event_id": "ev_1",
+        "account_id": "acc_1",
+        "user_id": "u_1",
+        "event_name": "page_published",
+        "occurred_at": "2024-12-30T10:00:00Z",
+        "received_at": "2024-12-30T10:00:05Z",
+    },
+    "crm/nps_responses": {
+        "response_id": "r_1",
+        "account_id": "acc_1",
+        "contact_id": "c_1",
+        "score": "9",
+        "responded_at": "2024-06-01T00:00:00Z",
+    },
 }
 
 
-def raw_frame(rows: list[dict[str, str]]) -> pd.DataFrame:
+def raw_frame(table_path: str, rows: list[dict[str, str | None]]) -> pd.DataFrame:
     """The suite's own query over a raw table holding `rows`, as the asset check runs it."""
+    table = TABLES_BY_PATH[table_path]
+    suite = SUITES[table_path]
     con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
     con.execute("create schema raw")
-    columns = ", ".join(f"{name} varchar" for name in GOOD_ROW)
+    columns = ", ".join(f"{name} varchar" for name in table.column_names)
     con.execute(
-        f"create table raw.billing__subscription_items ({columns}, "
-        "_source_file varchar, _source_row bigint)"
+        f"create table raw.{table.raw_relation} ({columns}, "
+        "_loaded_at timestamp, _source_file varchar, _source_row bigint)"
     )
     for number, row in enumerate(rows, start=1):
+        values = [row.get(name) for name in table.column_names]
         con.execute(
-            "insert into raw.billing__subscription_items values "
-            "(?, ?, ?, ?, ?, ?, ?, ?, 'items.csv', ?)",
-            [*row.values(), number],
+            f"insert into raw.{table.raw_relation} values "
+            f"({', '.join('?' * len(values))}, timestamp '2025-01-01', 'file.csv', ?)",
+            [*values, number],
         )
-    return con.execute(RAW_SUBSCRIPTION_ITEMS.query).df()
+    return con.execute(suite.query, query_parameters(suite, SETTINGS)).df()
 
 
-def test_clean_items_pass() -> None:
-    outcome = validate_frame(RAW_SUBSCRIPTION_ITEMS, raw_frame([GOOD_ROW]))
+def validate(table_path: str, rows: list[dict[str, str | None]]):
+    return validate_frame(SUITES[table_path], raw_frame(table_path, rows))
+
+
+def test_every_landing_table_and_public_mart_has_a_suite(manifest: dict) -> None:
+    assert {s.target for s in RAW_SUITES} == {t.path for t in TABLES}
+    marts = {
+        n["name"]
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["fqn"][1] == "marts"
+    }
+    missing = sorted(marts - {s.target for s in MART_SUITES})
+    assert missing == [], (
+        "public marts without a GX suite: add `mart_suite(name, key=[...])` to "
+        "MART_SUITES in expectations/suites.py, then `python -m expectations.register`: "
+        f"{missing}"
+    )
+
+
+@pytest.mark.parametrize("suite", ALL_SUITES, ids=lambda s: s.name)
+def test_the_stored_suite_is_the_code(suite: SuiteDefinition) -> None:
+    """expectations/gx/ holds exactly what suites.py defines (run expectations.register)."""
+    assert comparable(list(stored_expectations(suite.name))) == code_configs(suite)
+
+
+@pytest.mark.parametrize("table_path", sorted(GOOD_ROWS))
+def test_clean_rows_pass(table_path: str) -> None:
+    outcome = validate(table_path, [GOOD_ROWS[table_path]])
     assert outcome.success, outcome.describe_failures()
+    assert outcome.warnings == [], outcome.describe_warnings()
+
+
+BLOCKING = [
+    ("billing/subscription_items", {"quantity": "-1"}, "expect_column_values_to_be_between"),
+    ("billing/subscription_items", {"unit_amount": "-5"}, "expect_column_values_to_be_between"),
+    (
+        "billing/subscription_items",
+        {"discount_percent": "120"},
+        "expect_column_values_to_be_between",
+    ),
+    ("billing/subscription_items", {"unit_amount": "ten"}, "expect_column_values_to_be_null"),
+    ("billing/subscription_items", {"valid_to": "someday"}, "expect_column_values_to_be_null"),
+    (
+        "billing/subscription_items",
+        {"subscription_id": None},
+        "expect_column_values_to_not_be_null",
+    ),
+    ("billing/plans", {"billing_interval_months": "5"}, "expect_column_values_to_be_in_set"),
+    ("billing/plans", {"pricing_model": "usage"}, "expect_column_values_to_be_in_set"),
+    ("billing/plans", {"unit_amount": "-1"}, "expect_column_values_to_be_between"),
+    ("billing/invoice_lines", {"amount": "-10"}, "expect_column_values_to_be_in_set"),
+    ("billing/fx_rates", {"usd_per_unit": "0"}, "expect_column_values_to_be_between"),
+    ("billing/fx_rates", {"usd_per_unit": "1,1"}, "expect_column_values_to_be_null"),
+]
+
+
+@pytest.mark.parametrize(("table_path", "change", "expectation"), BLOCKING)
+def test_blocking_defects_fail_with_a_sample_naming_the_row(
+    table_path: str, change: dict, expectation: str
+) -> None:
+    good = GOOD_ROWS[table_path]
+    key = TABLES_BY_PATH[table_path].primary_key[0]
+    bad = {**good, key: f"{good[key]}_bad", **change}
+    outcome = validate(table_path, [good, bad])
+    assert [f.expectation for f in outcome.failures] == [expectation]
+    assert outcome.failures[0].unexpected_count == 1
+    sample = outcome.failures[0].sample[0]
+    assert sample["_source_file"] == "file.csv" and sample["_source_row"] == 2
+    assert f"raw.{TABLES_BY_PATH[table_path].raw_relation}" in outcome.describe_failures()
+
+
+def test_overlapping_item_versions_block_but_a_resent_version_does_not() -> None:
+    first = {**GOOD_ROWS["billing/subscription_items"], "valid_to": "2024-03-01"}
+    second = {**first, "valid_from": "2024-03-01", "valid_to": ""}
+    assert validate("billing/subscription_items", [first, second, {**first}]).success
+    overlapping = {**second, "valid_from": "2024-02-15"}
+    outcome = validate("billing/subscription_items", [first, overlapping])
+    assert [(f.column, f.unexpected_count) for f in outcome.failures] == [
+        ("overlaps_next_version", 1)
+    ]
 
 
 @pytest.mark.parametrize(
-    ("change", "expectation"),
-    [
-        ({"quantity": "-1"}, "expect_column_values_to_be_between"),
-        ({"discount_percent": "120"}, "expect_column_values_to_be_between"),
-        ({"unit_amount": "ten"}, "expect_column_values_to_be_null"),
-        ({"subscription_id": None}, "expect_column_values_to_not_be_null"),
-    ],
+    "change",
+    [{"amount": "-10", "is_proration": "true"}, {"amount": "-10", "subscription_item_id": ""}],
+    ids=["proration", "credit"],
 )
-def test_blocking_defects_fail_with_a_sample(change: dict, expectation: str) -> None:
-    bad = {**GOOD_ROW, "subscription_item_id": "si_2", **change}
-    outcome = validate_frame(RAW_SUBSCRIPTION_ITEMS, raw_frame([GOOD_ROW, bad]))
-    assert not outcome.success
-    assert [f.expectation for f in outcome.failures] == [expectation]
-    assert outcome.failures[0].unexpected_count == 1
-    assert "raw.billing__subscription_items" in outcome.describe_failures()
+def test_negative_prorations_and_credits_are_allowed(change: dict) -> None:
+    line = {**GOOD_ROWS["billing/invoice_lines"], **change}
+    assert validate("billing/invoice_lines", [line]).success
 
 
-def test_a_resent_row_is_not_a_defect_of_the_raw_table() -> None:
-    outcome = validate_frame(RAW_SUBSCRIPTION_ITEMS, raw_frame([GOOD_ROW, {**GOOD_ROW}]))
-    assert outcome.success, outcome.describe_failures()
+def test_unparsable_values_outside_revenue_columns_are_warnings() -> None:
+    outcome = validate("crm/nps_responses", [{**GOOD_ROWS["crm/nps_responses"], "score": "nine"}])
+    assert outcome.success
+    assert [w.column for w in outcome.warnings] == ["score__unparsable"]
+
+
+def test_events_are_validated_per_file_not_per_row() -> None:
+    good = GOOD_ROWS["usage/events"]
+    outcome = validate("usage/events", [good, {**good, "event_id": None}])
+    assert outcome.rows == 1
+    assert [(f.column, f.sample) for f in outcome.failures] == [
+        ("events_without_id", [{"_source_file": "file.csv", "events_without_id": 1}])
+    ]
+    old = {"occurred_at": "2024-12-01T00:00:00Z", "received_at": "2024-12-01T00:00:05Z"}
+    stale = validate("usage/events", [{**good, **old}])
+    assert stale.success
+    assert [w.column for w in stale.warnings] == ["days_since_latest_received"]
+
+
+def test_a_required_table_with_no_rows_blocks() -> None:
+    outcome = validate("billing/plans", [])
+    assert [f.expectation for f in outcome.failures] == ["expect_table_row_count_to_be_between"]

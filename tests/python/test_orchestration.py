@@ -50,7 +50,7 @@ def test_dbt_sources_are_the_landing_assets(defs: Definitions) -> None:
 def test_gx_check_on_raw_subscription_items_is_blocking(defs: Definitions) -> None:
     graph = defs.resolve_asset_graph()
     checks = {key.name: graph.get_check_spec(key) for key in graph.asset_check_keys}
-    gx = checks["gx_raw_subscription_items"]
+    gx = checks["gx_raw_billing__subscription_items"]
     assert gx.asset_key == AssetKey(["raw", "billing", "subscription_items"])
     assert gx.blocking
 

@@ -2,67 +2,35 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
-from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from cs_analytics.demo_data import generate
-
-AS_OF = date(2025, 1, 1)
-
-
-def run_nightly(
-    monkeypatch: pytest.MonkeyPatch,
-    landing: Path,
-    warehouse: Path,
-    capsys: pytest.CaptureFixture[str] | None = None,
-) -> int:
-    from orchestration.run import main
-
-    monkeypatch.setenv("LANDING_DIR", str(landing))
-    monkeypatch.setenv("WAREHOUSE_PATH", str(warehouse))
-    monkeypatch.setenv("REPORT_DIR", str(warehouse.parent / "reports"))
-    monkeypatch.setenv("AS_OF_DATE", AS_OF.isoformat())
-    return main()
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from tests.python.pipeline_helpers import (
+    AS_OF,
+    assert_night_fails_keeping_marts,
+    build_warehouse,
+    generate_landing,
+    query,
+)
 
 
 @pytest.fixture(scope="module")
-def landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("landing")
-    generate(root, accounts=40, start=date(2024, 1, 1), end=date(2024, 12, 31), seed=7)
-    return root
-
-
-def build_warehouse(landing: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
-    """A nightly run that must succeed, into a fresh warehouse folder."""
-    path = tmp_path_factory.mktemp(name) / "cs.duckdb"
-    with pytest.MonkeyPatch.context() as patch:
-        assert run_nightly(patch, landing, path) == 0
-    return path
+def landing(clean_landing: Path) -> Path:
+    return clean_landing
 
 
 @pytest.fixture(scope="module")
-def warehouse(landing: Path, manifest: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_warehouse(landing, tmp_path_factory, "warehouse")
-
-
-def query(path: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(sql).fetchall()
+def warehouse(clean_warehouse: Path) -> Path:
+    return clean_warehouse
 
 
 def test_published_file_holds_only_the_marts(warehouse: Path) -> None:
-    schemas = query(warehouse, "select distinct schema_name from duckdb_tables()")
-    assert schemas == [("marts",)]
+    schemas = query(warehouse, "select distinct schema_name from duckdb_tables() order by 1")
+    # Besides the marts, only the publishing run's record (never in `marts`).
+    assert schemas == [("marts",), ("run_metadata",)]
     assert query(warehouse, "select as_of_date, reporting_timezone from marts.dim_build") == [
         (AS_OF, "UTC")
     ]
@@ -107,20 +75,6 @@ def broken_landing(landing: Path, tmp_path: Path) -> Path:
     return broken
 
 
-def assert_night_fails_keeping_marts(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    landing: Path,
-    warehouse: Path,
-    message: str,
-) -> None:
-    """The night exits 1 saying `message`; the published file stays byte for byte."""
-    before = digest(warehouse)
-    assert run_nightly(monkeypatch, landing, warehouse) == 1
-    assert message in capsys.readouterr().err
-    assert digest(warehouse) == before
-
-
 def test_missing_required_table_fails_and_leaves_the_published_marts(
     broken_landing: Path,
     warehouse: Path,
@@ -135,9 +89,7 @@ def test_missing_required_table_fails_and_leaves_the_published_marts(
 
 @pytest.fixture(scope="module")
 def dirty_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("dirty") / "landing"
-    generate(root, accounts=40, start=date(2024, 1, 1), end=date(2024, 12, 31), seed=7, dirty=True)
-    return root
+    return generate_landing(tmp_path_factory.mktemp("dirty") / "landing", dirty=True)
 
 
 @pytest.fixture(scope="module")
@@ -171,6 +123,27 @@ def test_every_planted_defect_is_detected_and_counted(
         "where table_path = 'usage/events' group by reason",
     )
     assert quarantined == [("unknown_account", planted["orphan_usage_events"])]
+    # Late arrivals are kept (a full build includes them), and detectable as late.
+    late = query(
+        working,
+        "select count(*) from staging.stg_usage__events "
+        "where received_at > occurred_at + interval 3 day",
+    )
+    assert late == [(planted["late_events"],)]
+    # The one-day FX gap is shorter than fx_max_staleness_days: no error, the night published.
+    assert planted["missing_fx_days"]
+    for gap in planted["missing_fx_days"]:
+        assert query(
+            working,
+            "select count(*) from staging.stg_billing__fx_rates "
+            "where currency = $currency and rate_date = cast($date as date)",
+            gap,
+        ) == [(0,)]
+    assert query(dirty_warehouse, "select count(*) from marts.dim_build") == [(1,)]
+    # Every typed value parsed: nothing became NULL silently.
+    assert query(
+        working, "select sum(values_unparsable) from audit.audit_landing_parse_failures"
+    ) == [(0,)]
 
 
 def test_fct_mrr_equals_the_generators_truth(landing: Path, warehouse: Path) -> None:

@@ -1,0 +1,117 @@
+"""Running the nightly in tests the way `make run` does, and comparing what it published."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cs_analytics.demo_data import generate
+
+AS_OF = date(2025, 1, 1)
+DEMO = {"accounts": 40, "start": date(2024, 1, 1), "end": date(2024, 12, 31), "seed": 7}
+
+
+def generate_landing(root: Path, dirty: bool = False) -> Path:
+    generate(root, dirty=dirty, **DEMO)
+    return root
+
+
+def nightly_env(landing: Path, warehouse: Path) -> dict[str, str]:
+    return {
+        "LANDING_DIR": str(landing),
+        "WAREHOUSE_PATH": str(warehouse),
+        "REPORT_DIR": str(warehouse.parent / "reports"),
+        "AS_OF_DATE": AS_OF.isoformat(),
+    }
+
+
+def run_nightly(monkeypatch: pytest.MonkeyPatch, landing: Path, warehouse: Path) -> int:
+    from orchestration.run import main
+
+    for name, value in nightly_env(landing, warehouse).items():
+        monkeypatch.setenv(name, value)
+    return main()
+
+
+def build_warehouse(landing: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A nightly run that must succeed, into a fresh warehouse folder."""
+    path = tmp_path_factory.mktemp(name) / "cs.duckdb"
+    with pytest.MonkeyPatch.context() as patch:
+        assert run_nightly(patch, landing, path) == 0
+    return path
+
+
+def working_db(warehouse: Path) -> Path:
+    return warehouse.with_name(f"{warehouse.stem}.work.duckdb")
+
+
+def copy_warehouse(warehouse: Path, target_dir: Path) -> Path:
+    """The published and working databases in a new folder, for a test that runs again."""
+    target_dir.mkdir(parents=True, exist_ok=True)
+    for path in (warehouse, working_db(warehouse)):
+        shutil.copy2(path, target_dir / path.name)
+    return target_dir / warehouse.name
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def query(path: Path, sql: str, params: dict | None = None) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql, params or {}).fetchall()
+
+
+def marts_content_hash(path: Path) -> str:
+    """An ordered hash over every relation in schema `marts`: names, columns, types, rows.
+
+    Rows are compared in a total order (every column), so the hash depends on
+    content only, not on the physical order a build happened to write.
+    """
+    digest_ = hashlib.sha256()
+    with duckdb.connect(str(path), read_only=True) as con:
+        relations = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'marts' order by table_name"
+        ).fetchall()
+        for (name,) in relations:
+            columns = con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'marts' and table_name = $name order by ordinal_position",
+                {"name": name},
+            ).fetchall()
+            digest_.update(repr((name, columns)).encode())
+            # Names come from the catalog, quoted; no user input.
+            quoted = '"' + name.replace('"', '""') + '"'
+            for row in con.execute(f"select * from marts.{quoted} order by all").fetchall():
+                digest_.update(repr(row).encode())
+    return digest_.hexdigest()
+
+
+def assert_night_fails_keeping_marts(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    landing: Path,
+    warehouse: Path,
+    *messages: str,
+) -> str:
+    """The night exits 1 saying every one of `messages`; the published file stays byte for byte.
+
+    Returns the error output for further checks.
+    """
+    before = digest(warehouse)
+    parquet_before = {p.name: digest(p) for p in warehouse.with_name("cs_parquet").glob("*")}
+    assert run_nightly(monkeypatch, landing, warehouse) == 1
+    err = capsys.readouterr().err
+    for message in messages:
+        assert message in err, err
+    assert digest(warehouse) == before
+    assert {p.name: digest(p) for p in warehouse.with_name("cs_parquet").glob("*")} == (
+        parquet_before
+    )
+    return err
