@@ -402,3 +402,137 @@ def test_backtest_covers_every_slice_and_reports_an_auc(nights: Nights) -> None:
     total = dimensions["all"][2]
     assert dimensions["segment"][2] == total == dimensions["touch_model"][2]
     assert dimensions["all"][3] is not None
+
+
+# ---------------------------------------------------------------- attributes as they were
+
+
+def dbt_run_snapshot_and_spine(working: Path, as_of: date) -> None:
+    """The snapshot with the account models it reads, then the health spine."""
+    for command in (
+        [
+            "build",
+            "--select",
+            "+snap_crm_account_attributes",
+            "--resource-type",
+            "model",
+            "--resource-type",
+            "snapshot",
+        ],
+        [
+            "run",
+            "--select",
+            "int_health__calendar_days int_health__account_product_days int_health__account_days",
+        ],
+    ):
+        subprocess.run(
+            [DBT, *command, "--quiet", "--vars", json.dumps({"as_of_date": as_of.isoformat()})],
+            cwd=PROJECT_DIR,
+            env=dbt_env(DBT_DUCKDB_PATH=str(working)),
+            check=True,
+        )
+
+
+def test_the_snapshot_keeps_the_owner_each_day_had(nights: Nights, tmp_path: Path) -> None:
+    """A CSM change seen on night 4 applies from the day that night scores first; a rerun
+    of an earlier night records nothing and changes no past attribute."""
+    working = tmp_path / "night_4" / nights.working.name
+    working.parent.mkdir()
+    shutil.copyfile(nights.working, working)
+    landing = tmp_path / "landing"
+    shutil.copytree(nights.landing, landing)
+    accounts = (landing / "crm" / "accounts.csv").read_text().splitlines()
+    account, owner = query(
+        working,
+        "select account_id, csm_owner_id from marts.dim_accounts "
+        "where is_active and csm_owner_id like 'emp_%' order by account_id limit 1",
+    )[0]
+    changed = [
+        line.replace(f'"{owner}"', '"emp_new_owner"') if line.startswith(f'"{account}"') else line
+        for line in accounts
+    ]
+    assert changed != accounts
+    (landing / "crm" / "accounts.csv").write_text("\n".join(changed) + "\n")
+    night_4 = NIGHTS[2] + timedelta(days=1)
+    ingest_landing(working, landing, run_id="night-4", started_at=datetime.now(UTC))
+    dbt_run_snapshot_and_spine(working, night_4)
+
+    versions = query(
+        working,
+        "select csm_owner_id, dbt_valid_from, dbt_valid_to "
+        "from snapshots.snap_crm_account_attributes "
+        "where account_id = $account order by dbt_valid_from",
+        {"account": account},
+    )
+    first_night = datetime.combine(NIGHTS[0], datetime.min.time())
+    fourth_night = datetime.combine(night_4, datetime.min.time())
+    assert versions == [(owner, first_night, fourth_night), ("emp_new_owner", fourth_night, None)]
+    owners = dict(
+        query(
+            working,
+            "select score_date, csm_owner_id from intermediate.int_health__account_days "
+            "where account_id = $account and score_date >= $from",
+            {"account": account, "from": NIGHTS[2] - timedelta(days=2)},
+        )
+    )
+    # Night 4 scores 3 January first: its end is the instant night 4 took the snapshot.
+    assert owners[NIGHTS[2] - timedelta(days=1)] == owner
+    assert owners[NIGHTS[2]] == "emp_new_owner"
+
+    before = query(working, "select count(*) from snapshots.snap_crm_account_attributes")
+    dbt_run_snapshot_and_spine(working, NIGHTS[1])
+    assert query(working, "select count(*) from snapshots.snap_crm_account_attributes") == before
+    assert query(
+        working,
+        "select csm_owner_id from intermediate.int_health__account_days "
+        "where account_id = $account and score_date = $day",
+        {"account": account, "day": NIGHTS[1] - timedelta(days=1)},
+    ) == [(owner,)]
+
+
+def test_a_new_weights_version_never_rewrites_what_was_shown(tmp_path: Path) -> None:
+    """History on its own: night 2 restates every day under v2; night 1's scores stay."""
+    working = tmp_path / "cs.work.duckdb"
+    columns = ", ".join(
+        [
+            "account_id varchar",
+            "score_date date",
+            "weights_version varchar",
+            "health_score decimal(9, 6)",
+            "health_band varchar",
+            "coverage decimal(9, 6)",
+            *(
+                f"{c}_score decimal(9, 6)"
+                for c in ("usage", "adoption", "support", "sentiment", "engagement")
+            ),
+            "financial_score decimal(9, 6)",
+            "onboarding_score decimal(9, 6)",
+            "primary_risk_driver varchar",
+            "score_change_30d decimal(9, 6)",
+        ]
+    )
+
+    def publish(rows: list[tuple]) -> None:
+        with duckdb.connect(str(working)) as con:
+            con.execute("create schema if not exists marts")
+            con.execute(f"create or replace table marts.fct_account_health_daily ({columns})")
+            con.executemany(
+                "insert into marts.fct_account_health_daily (account_id, score_date, "
+                "weights_version, health_score, health_band, coverage) values (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    day_1, day_2 = date(2025, 1, 1), date(2025, 1, 2)
+    publish([("a1", day_1, "v1", 80, "green", 1)])
+    assert record_published_health(working, day_2, "night-1") == 1
+    publish([("a1", day_1, "v2", 35, "red", 1), ("a1", day_2, "v2", 30, "red", 1)])
+    assert record_published_health(working, day_2 + timedelta(days=1), "night-2") == 2
+    shown_1 = published_scores(working, day_2)
+    shown_2 = published_scores(working, day_2 + timedelta(days=1))
+    assert [(r[0], r[1], r[2], r[4]) for r in shown_1] == [("a1", day_1, "v1", "green")]
+    assert [(r[0], r[1], r[2], r[4]) for r in shown_2] == [
+        ("a1", day_1, "v2", "red"),
+        ("a1", day_2, "v2", "red"),
+    ]
+    # Publishing the same scores again records nothing new.
+    assert record_published_health(working, day_2 + timedelta(days=2), "night-3") == 0
