@@ -462,6 +462,16 @@ def _zero(column: str) -> gxe.Expectation:
 
 
 MOVEMENT_TYPES = ["new", "reactivation", "expansion", "contraction", "churn", "fx"]
+HEALTH_BANDS = ["red", "yellow", "green", "insufficient_data"]
+HEALTH_COMPONENTS = (
+    "usage",
+    "adoption",
+    "support",
+    "sentiment",
+    "engagement",
+    "financial",
+    "onboarding",
+)
 SLICE_DIMENSIONS = ["all", "segment", "touch_model", "region", "product"]
 
 MART_SUITES: tuple[SuiteDefinition, ...] = (
@@ -636,6 +646,60 @@ MART_SUITES: tuple[SuiteDefinition, ...] = (
             *_non_negative("accounts_started", "onboarding_completed_90d"),
         ],
     ),
+    mart_suite(
+        "fct_account_health_daily",
+        key=["account_id", "score_date"],
+        expectations=lambda: [
+            _accepted("health_band", HEALTH_BANDS, CRITICAL),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="health_score", min_value=0, max_value=100, severity=CRITICAL
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="coverage", min_value=0, max_value=1, severity=CRITICAL
+            ),
+            *(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column=f"{component}_score", min_value=0, max_value=100, severity=CRITICAL
+                )
+                for component in HEALTH_COMPONENTS
+            ),
+            _accepted("is_not_after_as_of", [True], CRITICAL),
+        ],
+        derived=["mart.score_date < cast($as_of_date as date) as is_not_after_as_of"],
+    ),
+    mart_suite(
+        "rpt_health_backtest",
+        key=["month", "slice_dimension", "slice_value", "weights_version", "health_band"],
+        expectations=lambda: [
+            _accepted("health_band", HEALTH_BANDS, CRITICAL),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="churn_rate_90d", min_value=0, max_value=1, severity=CRITICAL
+            ),
+            gxe.ExpectColumnValuesToBeBetween(
+                column="auc", min_value=0, max_value=1, severity=CRITICAL
+            ),
+            *_non_negative("accounts", "churned_90d", "contracted_90d"),
+        ],
+    ),
+    mart_suite(
+        "rpt_health_backtest_summary",
+        key=["slice_dimension", "slice_value", "weights_version"],
+        expectations=lambda: [
+            gxe.ExpectColumnValuesToBeBetween(
+                column="auc", min_value=0, max_value=1, severity=CRITICAL
+            ),
+            *_non_negative("account_months"),
+        ],
+    ),
+    mart_suite(
+        "fct_expansion_signals",
+        key=["account_id", "signal_date", "signal_code"],
+        expectations=lambda: [
+            gxe.ExpectColumnValuesToNotBeNull(column="signal_value", severity=CRITICAL),
+            gxe.ExpectColumnValuesToNotBeNull(column="threshold", severity=CRITICAL),
+        ],
+    ),
+    mart_suite("rpt_expansion_signal_backtest", key=["signal_code"]),
 )
 
 ALL_SUITES: tuple[SuiteDefinition, ...] = RAW_SUITES + MART_SUITES

@@ -11,6 +11,7 @@ swaps it in with one rename, so running it again after a transient fault
 
 from dagster import AssetExecutionContext, Backoff, MaterializeResult, RetryPolicy, asset
 
+from cs_analytics.health_history import record_published_health
 from cs_analytics.publish import publish_marts
 from cs_analytics.run_metadata import record_run
 from orchestration.assets.dbt import mart_asset_keys
@@ -38,11 +39,14 @@ def published_warehouse(
     )
     record_run(run.working_db_path, record)
     context.log.info(f"published {len(result.rows_per_mart)} marts to {result.warehouse_path}")
+    # Only a night that published records what CSMs were shown.
+    history_rows = record_published_health(run.working_db_path, run.as_of_date, context.run_id)
     return MaterializeResult(
         metadata={
             "warehouse_path": str(result.warehouse_path),
             "parquet_dir": str(result.parquet_dir),
             "as_of_date": run.as_of_date.isoformat(),
+            "health_history_rows": history_rows,
             **{f"rows.{name}": count for name, count in result.rows_per_mart.items()},
         }
     )

@@ -22,7 +22,7 @@ def dbt_env(**extra: str) -> dict[str, str]:
     return env
 
 
-DBT_SOURCES = ("dbt_project.yml", "models", "macros", "seeds", "tests/dbt")
+DBT_SOURCES = ("dbt_project.yml", "models", "macros", "seeds", "snapshots", "tests/dbt")
 
 
 def _newest_dbt_source() -> float:

@@ -1,0 +1,135 @@
+{#
+    Exact arithmetic of the health score (metrics.md: bands are taken on the
+    unrounded score, so no floating point may reach it).
+
+    Every ratio the score needs is a ratio of integers (users, seats,
+    tickets, days, milestones, and scores and weights held as integer
+    micro-units), so it is computed as one rounded integer division instead
+    of divide_exact: on DuckDB divide_exact goes through HUGEINT and costs
+    about 7 microseconds a row, this about 0.03, which keeps a full rebuild of
+    years of account-days quick.
+#}
+
+{#
+    round(n / 10^numerator_scale / d, scale), half away from zero, as
+    decimal(18, scale); NULL when d is 0 or NULL. n and d are integer
+    expressions; the caller keeps |n| * 10^(scale - numerator_scale) below
+    4.6e18 (health values stay below 1e13).
+#}
+{% macro health_ratio(n, d, scale=6, numerator_scale=0) -%}
+    {{ return(adapter.dispatch('health_ratio', 'cs_analytics')(n, d, scale, numerator_scale)) }}
+{%- endmacro %}
+
+{% macro default__health_ratio(n, d, scale, numerator_scale) -%}
+    case
+        when ({{ d }}) = 0 then null
+        else cast(
+            cast({{ n }} as decimal(38, {{ numerator_scale }}))
+            / {{ 10 ** numerator_scale }} / ({{ d }}) as decimal(18, {{ scale }})
+        )
+    end
+{%- endmacro %}
+
+{% macro duckdb__health_ratio(n, d, scale, numerator_scale) -%}
+    {%- set shift = 10 ** (scale - numerator_scale) -%}
+    case
+        when ({{ d }}) = 0 then null
+        else cast(
+            sign({{ n }}) * sign({{ d }})
+            * ((2 * abs(cast({{ n }} as bigint)) * {{ shift }} + abs(cast({{ d }} as bigint)))
+                // (2 * abs(cast({{ d }} as bigint))))
+            as decimal(18, 0)
+        ) * cast(0.{{ '0' * (scale - 1) }}1 as decimal({{ scale + 1 }}, {{ scale }}))
+    end
+{%- endmacro %}
+
+{# A decimal literal ('0.8', '-0.4', '3') as (integer, power of ten): 0.8 = (8, 1). #}
+{% macro health_literal_as_integer(literal, power) -%}
+    {%- set text = literal | string | trim -%}
+    {%- set negative = text.startswith('-') -%}
+    {%- set digits = text.lstrip('-') -%}
+    {%- set whole, _, fraction = digits.partition('.') -%}
+    {%- set padded = (fraction ~ ('0' * power))[:power] -%}
+    {%- set value = ((whole or '0') ~ padded) | int -%}
+    {{ return(-value if negative else value) }}
+{%- endmacro %}
+
+{% macro health_literal_decimals(literals) -%}
+    {%- set ns = namespace(decimals=0) -%}
+    {%- for literal in literals -%}
+        {%- set fraction = (literal | string).partition('.')[2] -%}
+        {%- if fraction | length > ns.decimals -%}{%- set ns.decimals = fraction | length -%}{%- endif -%}
+    {%- endfor -%}
+    {{ return(ns.decimals) }}
+{%- endmacro %}
+
+{#
+    Points of the ratio x = n / d on a ramp: 0 at x <= low, 100 at x >= high,
+    linear in between, at 6 decimals; NULL when x is undefined. low < high
+    are decimal literals (strings); the comparison and the interpolation stay
+    in integers: 100 (10^k n - L d) / ((H - L) d).
+#}
+{% macro health_ramp(n, d, low, high) -%}
+    {%- set k = cs_analytics.health_literal_decimals([low, high]) -%}
+    {%- set low_int = cs_analytics.health_literal_as_integer(low, k) -%}
+    {%- set high_int = cs_analytics.health_literal_as_integer(high, k) -%}
+    {%- set scaled_n = '(' ~ (10 ** k) ~ ' * (' ~ n ~ '))' -%}
+    case
+        when ({{ n }}) is null or ({{ d }}) is null or ({{ d }}) = 0 then null
+        when {{ scaled_n }} <= {{ low_int }} * ({{ d }}) then cast(0 as decimal(9, 6))
+        when {{ scaled_n }} >= {{ high_int }} * ({{ d }}) then cast(100 as decimal(9, 6))
+        else cast(
+            {{ cs_analytics.health_ratio(
+                '100 * (' ~ scaled_n ~ ' - ' ~ low_int ~ ' * (' ~ d ~ '))',
+                (high_int - low_int) ~ ' * (' ~ d ~ ')'
+            ) }} as decimal(9, 6)
+        )
+    end
+{%- endmacro %}
+
+{# 100 at x <= low, 0 at x >= high: more is worse. #}
+{% macro health_ramp_down(n, d, low, high) -%}
+    cast(100 - {{ cs_analytics.health_ramp(n, d, low, high) }} as decimal(9, 6))
+{%- endmacro %}
+
+{# A 0-100 value with 6 decimals as integer micro-units (exact). #}
+{% macro health_micro_units(points) -%}
+    cast(({{ points }}) * 1000000 as bigint)
+{%- endmacro %}
+
+{#
+    The weighted mean of the parts that have data: sum(w * points) / sum(w)
+    over the non-NULL points; NULL when none has data. `parts` is a list of
+    (points column, weight literal); points are 0-100 with 6 decimals.
+#}
+{% macro health_weighted_parts(parts) -%}
+    {%- set k = cs_analytics.health_literal_decimals(parts | map(attribute=1) | list) -%}
+    {%- set numerator = [] -%}
+    {%- set denominator = [] -%}
+    {%- for points, weight in parts -%}
+        {%- set w = cs_analytics.health_literal_as_integer(weight, k) -%}
+        {%- do numerator.append('coalesce(' ~ w ~ ' * ' ~ cs_analytics.health_micro_units(points) ~ ', 0)') -%}
+        {%- do denominator.append('case when (' ~ points ~ ') is not null then ' ~ w ~ ' else 0 end') -%}
+    {%- endfor -%}
+    cast(
+        {{ cs_analytics.health_ratio(numerator | join(' + '), denominator | join(' + '), 6, 6) }}
+        as decimal(9, 6)
+    )
+{%- endmacro %}
+
+{# The health components in their documented order (ties of primary_risk_driver go to the first). #}
+{% macro health_components() -%}
+    {{ return(['usage', 'adoption', 'support', 'sentiment', 'engagement', 'financial', 'onboarding']) }}
+{%- endmacro %}
+
+{#
+    One expression over a column per component: `usage<suffix> + adoption<suffix> + ...`,
+    each optionally wrapped (`prefix` column `postfix`), joined by `separator`.
+#}
+{% macro health_sum_columns(components, suffix, separator=' + ', prefix='', postfix='') -%}
+    {%- set terms = [] -%}
+    {%- for component in components -%}
+        {%- do terms.append(prefix ~ component ~ suffix ~ postfix) -%}
+    {%- endfor -%}
+    {{ return(terms | join(separator)) }}
+{%- endmacro %}

@@ -1,0 +1,57 @@
+{#
+    The published health score: one row per paying account and local day
+    under the current weights version (the highest `weights_version` of the
+    seed, as dim_build says), from what was known by the end of that day.
+    See _health__models.yml for every rule.
+#}
+
+with
+
+scores as (
+
+    select * from {{ ref('int_health__scores_daily') }}
+
+),
+
+current_version as (
+
+    select max(weights_version) as weights_version
+    from {{ ref('health_weights') }}
+
+),
+
+current_scores as (
+
+    select scores.*
+    from scores
+    inner join current_version
+        on scores.weights_version = current_version.weights_version
+
+)
+
+select
+    current_scores.score_date,
+    current_scores.account_id,
+    current_scores.health_score,
+    cast(current_scores.health_band as {{ dbt.type_string() }}) as health_band,
+    current_scores.coverage,
+    current_scores.usage_score,
+    current_scores.adoption_score,
+    current_scores.support_score,
+    current_scores.sentiment_score,
+    current_scores.engagement_score,
+    current_scores.financial_score,
+    current_scores.onboarding_score,
+    cast(current_scores.primary_risk_driver as {{ dbt.type_string() }}) as primary_risk_driver,
+    cast(current_scores.health_score - month_before.health_score as decimal(9, 6))
+        as score_change_30d,
+    cast(current_scores.weights_version as {{ dbt.type_string() }}) as weights_version,
+    current_scores.segment,
+    current_scores.touch_model,
+    current_scores.csm_owner_id
+from current_scores
+left join current_scores as month_before
+    on
+        current_scores.account_id = month_before.account_id
+        and month_before.score_date
+        = cast({{ dbt.dateadd('day', -30, 'current_scores.score_date') }} as date)
