@@ -700,6 +700,30 @@ MART_SUITES: tuple[SuiteDefinition, ...] = (
         ],
     ),
     mart_suite("rpt_expansion_signal_backtest", key=["signal_code"]),
+    mart_suite(
+        "fct_renewals",
+        key=["subscription_item_id", "term_end_date"],
+        expectations=lambda: [
+            _accepted(
+                "outcome", ["renewed", "expanded", "contracted", "churned", "pending"], CRITICAL
+            ),
+            *_non_negative("mrr_up_for_renewal", "renewed_mrr", "mrr_after_renewal"),
+            _zero("renewed_beyond_up"),
+        ],
+        derived=[
+            "greatest(coalesce(mart.renewed_mrr, 0) - mart.mrr_up_for_renewal, 0)"
+            " as renewed_beyond_up"
+        ],
+    ),
+    mart_suite(
+        "rpt_csm_portfolio",
+        key=["month", "csm_owner_id"],
+        expectations=lambda: [
+            *_non_negative("accounts", "mrr", "at_risk_mrr", "renewals_due_90d_mrr", "touches_30d"),
+            _zero("at_risk_beyond_mrr"),
+        ],
+        derived=["greatest(mart.at_risk_mrr - mart.mrr, 0) as at_risk_beyond_mrr"],
+    ),
 )
 
 ALL_SUITES: tuple[SuiteDefinition, ...] = RAW_SUITES + MART_SUITES
