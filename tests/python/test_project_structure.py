@@ -60,7 +60,7 @@ def test_every_model_sits_in_a_layer_with_its_prefix(manifest: dict) -> None:
     assert wrong == []
 
 
-def test_staging_reads_only_sources_and_marts_never_read_sources(manifest: dict) -> None:
+def test_layers_read_in_one_direction(manifest: dict) -> None:
     problems = []
     for node in models(manifest):
         upstream = node["depends_on"]["nodes"]
@@ -70,6 +70,9 @@ def test_staging_reads_only_sources_and_marts_never_read_sources(manifest: dict)
             problems.append(f"{node['name']} reads more than one source")
         if layer(node) == "marts" and any(u.startswith("source.") for u in upstream):
             problems.append(f"{node['name']} reads a source")
+        marts_read = [u for u in upstream if u.split(".")[-1].startswith(("fct_", "dim_", "rpt_"))]
+        if layer(node) in ("staging", "intermediate") and marts_read:
+            problems.append(f"{node['name']} reads the marts {marts_read}")
     assert problems == []
 
 

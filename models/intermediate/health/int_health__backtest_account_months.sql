@@ -8,7 +8,7 @@
 
     "Within 90 days" is read on the monthly snapshots the churn and
     contraction definitions use: a churn (contraction, expansion) movement
-    in fct_mrr_movements in one of the three months after the scoring month;
+    in int_mrr_account_movements in one of the three months after the scoring month;
     "fully observed" means the third of them is complete (at most
     last_complete_month). A churn notice is pending when it was given before
     the end of the scoring day and takes effect after it (or has no
@@ -31,7 +31,7 @@ reporting_months as (
 
 mrr_movements as (
 
-    select * from {{ ref('fct_mrr_movements') }}
+    select * from {{ ref('int_mrr_account_movements') }}
 
 ),
 

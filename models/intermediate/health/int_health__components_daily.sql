@@ -88,7 +88,7 @@ customer_accounts as (
 
 mrr_movements as (
 
-    select * from {{ ref('fct_mrr_movements') }}
+    select * from {{ ref('int_mrr_account_movements') }}
 
 ),
 
