@@ -12,3 +12,23 @@
 {% macro add_months(month, n) -%}
     cast({{ dbt.dateadd('month', n, month) }} as date)
 {%- endmacro %}
+
+{#
+    One row per month from `first_month` to `last_month` (both dates, first
+    days of months, first <= last): a generator for the select list, so a
+    row holding a constant value over a stretch of months becomes one row
+    per month in the order the rows come, with no join to a calendar.
+#}
+{% macro explode_months(first_month, last_month) -%}
+    {{ return(adapter.dispatch('explode_months', 'cs_analytics')(first_month, last_month)) }}
+{%- endmacro %}
+
+{% macro default__explode_months(first_month, last_month) -%}
+    explode(sequence({{ first_month }}, {{ last_month }}, interval 1 month))
+{%- endmacro %}
+
+{% macro duckdb__explode_months(first_month, last_month) -%}
+    cast(unnest(generate_series(
+        cast({{ first_month }} as timestamp), cast({{ last_month }} as timestamp), interval 1 month
+    )) as date)
+{%- endmacro %}

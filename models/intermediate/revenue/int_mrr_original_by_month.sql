@@ -8,7 +8,10 @@
     constant from one of its rows to the month before the next, so each row
     is spread over those months and no two rows of a series meet in one
     month: one row per account × product × currency × month, with no
-    aggregation over the months × accounts grain. A singular test
+    aggregation over the months × accounts grain. The spread is a generator
+    (explode_months) rather than a range join to the calendar: it is cheaper,
+    and it keeps each series' months together, so fct_mrr's columns come in
+    long runs of one value and compress cheaply when written. A singular test
     (assert_fct_mrr_matches_item_versions) recomputes the totals straight
     from the item versions, independently of the change points.
 
@@ -23,26 +26,25 @@ with
 
 series as (
 
-    select * from {{ ref('int_mrr_series_changes') }}
+    select
+        month as first_month,
+        coalesce(
+            {{ add_months('next_change_month', -1) }}, {{ as_of_month() }}
+        ) as last_month,
+        account_id,
+        product_id,
+        currency,
+        current_original
+    from {{ ref('int_mrr_series_changes') }}
     where current_original <> 0
-
-),
-
-months as (
-
-    select * from {{ ref('int_reporting_months') }}
 
 )
 
 select
-    months.month,
-    series.account_id,
-    series.product_id,
-    series.currency,
-    series.current_original as mrr_original
+    {{ explode_months('first_month', 'last_month') }} as month,
+    account_id,
+    product_id,
+    currency,
+    current_original as mrr_original
 from series
-inner join months
-    on
-        series.month <= months.month
-        and coalesce({{ add_months('series.next_change_month', -1) }}, {{ as_of_month() }})
-        >= months.month
+where first_month <= last_month

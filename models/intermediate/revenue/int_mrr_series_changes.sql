@@ -152,7 +152,6 @@ select
     in_force.product_id,
     in_force.currency,
     in_force.is_changed,
-    in_force.previous_original,
     in_force.current_original,
     {{ convert_money('in_force.previous_original', 'rates.reporting_rate') }} as previous_mrr,
     {{ convert_money('in_force.current_original', 'rates.reporting_rate') }} as current_mrr

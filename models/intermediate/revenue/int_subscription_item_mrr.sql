@@ -21,6 +21,10 @@
     form one range: from the local month of greatest(valid_from, trial_end_at)
     to the month before the local month of valid_to, with the partial as-of
     month included when the version is paid at the as-of instant.
+
+    Only the columns its readers use are kept: this table is written once
+    per version (millions of rows at scale), and every column costs write
+    time; subscription_item_id leads back to the staged item.
 #}
 
 with
@@ -189,18 +193,14 @@ select
     subscription_item_id,
     valid_from,
     valid_to,
-    subscription_id,
     plan_id,
     product_id,
-    customer_id,
     account_id,
     is_test,
     currency,
     pricing_model,
     billing_interval_months,
     quantity,
-    unit_amount,
-    discount_percent,
     mrr_original,
     subscription_created_at,
     trial_end_at,
