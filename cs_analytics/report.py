@@ -2,6 +2,10 @@
 
 Plain Markdown, so it reads in a mail, a chat message or a repository. It is
 written from the published warehouse and the run's audit relations only.
+Besides revenue it answers what a CS lead asks first each morning: how
+healthy the book is, which accounts are most at risk and why, what renews
+soon, how each CSM's book stands, why last month's customers left, and
+whether the health score has been predicting churn.
 """
 
 from __future__ import annotations
@@ -10,11 +14,184 @@ from pathlib import Path
 
 import duckdb
 
+AT_RISK_ROWS = 10
+RENEWAL_ROWS = 10
+RENEWAL_HORIZON_DAYS = 90
+
+BRIDGE_SQL = """
+select month, round(opening_mrr, 2), round(new_mrr, 2), round(reactivation_mrr, 2),
+    round(expansion_mrr, 2), round(contraction_mrr, 2), round(churn_mrr, 2),
+    round(fx_mrr, 2), round(closing_mrr, 2), closing_accounts, round(cmrr, 2)
+from marts.rpt_mrr_bridge order by month desc limit 4
+"""
+
+RETENTION_SQL = """
+select window_months, round(grr, 4), round(nrr, 4), round(logo_churn_rate, 4),
+    round(quick_ratio, 2), round(arpa, 2)
+from marts.rpt_retention_kpis
+where slice_dimension = 'all'
+    and month = (select last_complete_month from marts.dim_build)
+order by window_months
+"""
+
+# Each paying account's latest score, with its current MRR.
+LATEST_HEALTH = """
+latest_health as (
+    select health.*, accounts.account_name, accounts.current_mrr
+    from marts.fct_account_health_daily as health
+    inner join marts.dim_accounts as accounts on health.account_id = accounts.account_id
+    where health.score_date = (select max(score_date) from marts.fct_account_health_daily)
+)
+"""
+
+HEALTH_BANDS_SQL = f"""
+with {LATEST_HEALTH}
+select health_band, count(*), round(sum(current_mrr), 2)
+from latest_health
+group by health_band
+order by case health_band
+    when 'red' then 1 when 'yellow' then 2 when 'green' then 3 else 4 end
+"""
+
+AT_RISK_SQL = f"""
+with {LATEST_HEALTH}
+select account_id, account_name, health_band, round(health_score, 1),
+    primary_risk_driver, round(score_change_30d, 1), round(current_mrr, 2),
+    coalesce(csm_owner_id, 'unassigned')
+from latest_health
+where health_band in ('red', 'yellow')
+order by current_mrr desc, health_score, account_id
+limit {AT_RISK_ROWS}
+"""
+
+RENEWALS_DUE_SQL = f"""
+with {LATEST_HEALTH},
+due as (
+    select * from marts.fct_renewals
+    where is_pending
+        and term_end_date >= (select as_of_date from marts.dim_build)
+        and term_end_date < (select as_of_date from marts.dim_build)
+            + interval {RENEWAL_HORIZON_DAYS} day
+)
+select due.term_end_date, due.account_id, due.product_id,
+    round(due.mrr_up_for_renewal, 2), latest_health.health_band,
+    round(latest_health.health_score, 1)
+from due
+left join latest_health on due.account_id = latest_health.account_id
+order by due.mrr_up_for_renewal desc, due.term_end_date, due.account_id, due.product_id
+limit {RENEWAL_ROWS}
+"""
+
+RENEWALS_DUE_TOTAL_SQL = f"""
+select count(*), round(coalesce(sum(mrr_up_for_renewal), 0), 2)
+from marts.fct_renewals
+where is_pending
+    and term_end_date >= (select as_of_date from marts.dim_build)
+    and term_end_date < (select as_of_date from marts.dim_build)
+        + interval {RENEWAL_HORIZON_DAYS} day
+"""
+
+CSM_PORTFOLIO_SQL = """
+select csm_owner_id, accounts, round(mrr, 2), round(at_risk_mrr, 2),
+    round(renewals_due_90d_mrr, 2), touches_30d, round(renewal_rate, 4)
+from marts.rpt_csm_portfolio
+where month = (select last_complete_month from marts.dim_build)
+order by mrr desc, csm_owner_id
+"""
+
+CHURN_REASONS_SQL = """
+select voluntary_category, avoidability_category, count(*), round(sum(churned_mrr), 2)
+from marts.fct_churn_events
+where month = (select last_complete_month from marts.dim_build)
+group by voluntary_category, avoidability_category
+order by sum(churned_mrr) desc, voluntary_category, avoidability_category
+"""
+
+BACKTEST_SQL = """
+select weights_version, account_months, churned_90d, round(auc, 3),
+    round(churn_rate_red, 4), round(churn_rate_yellow, 4), round(churn_rate_green, 4)
+from marts.rpt_health_backtest_summary
+where slice_dimension = 'all'
+order by weights_version
+"""
+
 
 def _table(headers: list[str], rows: list[tuple]) -> list[str]:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
     return lines
+
+
+def _section(title: str, headers: list[str], rows: list[tuple], note: str = "") -> list[str]:
+    """A heading, an optional line of context and the table (or a line saying it is empty)."""
+    lines = [f"## {title}", ""]
+    if note:
+        lines += [note, ""]
+    lines += _table(headers, rows) if rows else ["None."]
+    return [*lines, ""]
+
+
+def _customer_sections(con: duckdb.DuckDBPyConnection, last_month: object) -> list[str]:
+    due_count, due_mrr = con.execute(RENEWALS_DUE_TOTAL_SQL).fetchone()
+    return [
+        *_section(
+            "Health of the book (latest score day)",
+            ["band", "accounts", "MRR"],
+            con.execute(HEALTH_BANDS_SQL).fetchall(),
+        ),
+        *_section(
+            f"Accounts most at risk (red or yellow, the {AT_RISK_ROWS} largest by MRR)",
+            [
+                "account",
+                "name",
+                "band",
+                "score",
+                "main risk driver",
+                "score change 30 d",
+                "MRR",
+                "CSM",
+            ],
+            con.execute(AT_RISK_SQL).fetchall(),
+        ),
+        *_section(
+            f"Renewals due in the next {RENEWAL_HORIZON_DAYS} days",
+            ["term end", "account", "product", "MRR up for renewal", "band", "score"],
+            con.execute(RENEWALS_DUE_SQL).fetchall(),
+            f"{due_count} pending renewals, {due_mrr} MRR in all; the {RENEWAL_ROWS} largest:",
+        ),
+        *_section(
+            f"CSM portfolios, {last_month}",
+            [
+                "CSM",
+                "accounts",
+                "MRR",
+                "at-risk MRR",
+                "renewals due 90 d",
+                "touches 30 d",
+                "renewal rate",
+            ],
+            con.execute(CSM_PORTFOLIO_SQL).fetchall(),
+        ),
+        *_section(
+            f"Churn in {last_month} by reason",
+            ["voluntary", "avoidable", "accounts", "churned MRR"],
+            con.execute(CHURN_REASONS_SQL).fetchall(),
+        ),
+        *_section(
+            "Does the health score predict churn? (backtest, all accounts)",
+            [
+                "weights version",
+                "account-months",
+                "churned in 90 d",
+                "AUC",
+                "churn rate red",
+                "churn rate yellow",
+                "churn rate green",
+            ],
+            con.execute(BACKTEST_SQL).fetchall(),
+            "AUC 0.5 is a coin toss, 1.0 ranks every churner below every account that stayed.",
+        ),
+    ]
 
 
 def write_nightly_report(warehouse_path: Path, working_db: Path, report_dir: Path) -> Path:
@@ -32,18 +209,10 @@ def write_nightly_report(warehouse_path: Path, working_db: Path, report_dir: Pat
             "select as_of_date, reporting_timezone, reporting_currency, last_complete_month "
             "from marts.dim_build"
         ).fetchone()
-        bridge = con.execute(
-            "select month, round(opening_mrr, 2), round(new_mrr, 2), round(reactivation_mrr, 2), "
-            "round(expansion_mrr, 2), round(contraction_mrr, 2), round(churn_mrr, 2), "
-            "round(fx_mrr, 2), round(closing_mrr, 2), closing_accounts, round(cmrr, 2) "
-            "from marts.rpt_mrr_bridge order by month desc limit 4"
-        ).fetchall()
-        retention = con.execute(
-            "select window_months, round(grr, 4), round(nrr, 4), round(logo_churn_rate, 4), "
-            "round(quick_ratio, 2), round(arpa, 2) from marts.rpt_retention_kpis "
-            "where slice_dimension = 'all' and month = "
-            "(select last_complete_month from marts.dim_build) order by window_months"
-        ).fetchall()
+        as_of, timezone, currency, last_month = build if build else (None, None, None, None)
+        bridge = con.execute(BRIDGE_SQL).fetchall()
+        retention = con.execute(RETENTION_SQL).fetchall()
+        customer = _customer_sections(con, last_month)
     with duckdb.connect(str(working_db), read_only=True) as con:
         landing = con.execute(
             "select table_path, rows_landed, exact_duplicate_rows, conflicting_duplicate_rows, "
@@ -54,16 +223,14 @@ def write_nightly_report(warehouse_path: Path, working_db: Path, report_dir: Pat
             "select table_path, rows_attributed, rows_after_as_of, rows_quarantined "
             "from audit.audit_account_fact_attribution order by table_path"
         ).fetchall()
-    as_of, timezone, currency, last_month = build if build else (None, None, None, None)
     lines = [
         f"# Nightly CS analytics build, as of {as_of}",
         "",
         f"Reporting timezone {timezone}, currency {currency}; last complete month {last_month}.",
         f"Published to `{warehouse_path}`.",
         "",
-        "## MRR bridge (latest months; the first is partial)",
-        "",
-        *_table(
+        *_section(
+            "MRR bridge (latest months; the first is partial)",
             [
                 "month",
                 "opening",
@@ -79,18 +246,15 @@ def write_nightly_report(warehouse_path: Path, working_db: Path, report_dir: Pat
             ],
             bridge,
         ),
-        "",
-        f"## Retention, {last_month}",
-        "",
-        *_table(["window (months)", "GRR", "NRR", "logo churn", "quick ratio", "ARPA"], retention),
-        "",
-        "## Published marts",
-        "",
-        *_table(["mart", "rows"], sorted(rows_per_mart.items())),
-        "",
-        "## Landing: loaded, de-duplicated, quarantined",
-        "",
-        *_table(
+        *_section(
+            f"Retention, {last_month}",
+            ["window (months)", "GRR", "NRR", "logo churn", "quick ratio", "ARPA"],
+            retention,
+        ),
+        *customer,
+        *_section("Published marts", ["mart", "rows"], sorted(rows_per_mart.items())),
+        *_section(
+            "Landing: loaded, de-duplicated, quarantined",
             [
                 "table",
                 "rows landed",
@@ -101,11 +265,11 @@ def write_nightly_report(warehouse_path: Path, working_db: Path, report_dir: Pat
             ],
             landing,
         ),
-        "",
-        "## Account facts: attributed, after the as-of date, quarantined",
-        "",
-        *_table(["table", "attributed", "after as-of", "quarantined"], attribution),
-        "",
+        *_section(
+            "Account facts: attributed, after the as-of date, quarantined",
+            ["table", "attributed", "after as-of", "quarantined"],
+            attribution,
+        ),
     ]
     report_dir.mkdir(parents=True, exist_ok=True)
     path = report_dir / f"nightly_{as_of}.md"

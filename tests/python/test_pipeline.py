@@ -43,6 +43,48 @@ def test_parquet_copies_and_report_are_published(warehouse: Path) -> None:
     assert "dim_build" in report and "usage/events" in report
 
 
+def _report_section(report: str, heading: str) -> list[list[str]]:
+    """The data rows of the Markdown table under `## heading` (cells stripped)."""
+    section = report.split(f"## {heading}", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[1:]]
+
+
+def test_report_tells_cs_how_the_book_stands(warehouse: Path) -> None:
+    """Health bands, risk, renewals, CSM books, churn reasons and the backtest, from the marts."""
+    report = (warehouse.parent / "reports" / f"nightly_{AS_OF}.md").read_text()
+    bands = _report_section(report, "Health of the book (latest score day)")
+    scored = query(
+        warehouse,
+        "select count(*) from marts.fct_account_health_daily "
+        "where score_date = (select max(score_date) from marts.fct_account_health_daily)",
+    )[0][0]
+    assert scored > 0 and sum(int(row[1]) for row in bands) == scored
+    at_risk = _report_section(report, "Accounts most at risk")
+    assert all(row[2] in ("red", "yellow") for row in at_risk)
+    mrr = [float(row[6] or 0) for row in at_risk]
+    assert mrr == sorted(mrr, reverse=True)
+    due = query(
+        warehouse,
+        "select count(*) from marts.fct_renewals where is_pending "
+        "and term_end_date >= $as_of and term_end_date < $as_of + interval 90 day",
+        {"as_of": AS_OF},
+    )[0][0]
+    assert f"{due} pending renewals" in report
+    books = _report_section(report, "CSM portfolios")
+    assert books and all(int(row[1]) > 0 for row in books)
+    churned = query(
+        warehouse,
+        "select count(*) from marts.fct_churn_events "
+        "where month = (select last_complete_month from marts.dim_build)",
+    )[0][0]
+    reasons = _report_section(report, "Churn in")
+    assert sum(int(row[2]) for row in reasons) == churned
+    backtest = _report_section(report, "Does the health score predict churn?")
+    # A version with no churn inside its horizon has no AUC (an empty cell).
+    assert backtest and all(0 <= float(row[3]) <= 1 for row in backtest if row[3])
+
+
 def test_every_landing_table_reconciles(warehouse: Path) -> None:
     working = warehouse.with_name("cs.work.duckdb")
     rows = query(
