@@ -64,18 +64,18 @@ chains as (
 
     select
         final_hop.account_id,
-        coalesce(target.account_id, final_hop.current_account_id) as surviving_account_id,
+        coalesce(chain_end.account_id, final_hop.current_account_id) as surviving_account_id,
         final_hop.merge_depth
-        + case when target.account_id is not null then 1 else 0 end as merge_depth,
+        + case when chain_end.account_id is not null then 1 else 0 end as merge_depth,
         -- Still pointing at a merged account after every hop: the chain loops.
-        target.merged_into_account_id is not null as is_merge_cycle,
+        chain_end.merged_into_account_id is not null as is_merge_cycle,
         -- The chain ends at an id the CRM does not know: the data stays on
         -- the last known account of the chain.
-        target.account_id is null as has_unknown_merge_target
+        chain_end.account_id is null as has_unknown_merge_target
     from hop_{{ max_hops - 1 }} as final_hop
     -- The last of the max_hops steps, into any account.
-    left join accounts as target
-        on final_hop.next_account_id = target.account_id
+    left join accounts as chain_end
+        on final_hop.next_account_id = chain_end.account_id
 
 ),
 
