@@ -64,8 +64,8 @@ order by current_mrr desc, health_score, account_id
 limit {AT_RISK_ROWS}
 """
 
-RENEWALS_DUE_SQL = f"""
-with {LATEST_HEALTH},
+# Pending renewals whose term ends within the horizon from the as-of date.
+DUE_RENEWALS = f"""
 due as (
     select * from marts.fct_renewals
     where is_pending
@@ -73,6 +73,10 @@ due as (
         and term_end_date < (select as_of_date from marts.dim_build)
             + interval {RENEWAL_HORIZON_DAYS} day
 )
+"""
+
+RENEWALS_DUE_SQL = f"""
+with {LATEST_HEALTH}, {DUE_RENEWALS}
 select due.term_end_date, due.account_id, due.product_id,
     round(due.mrr_up_for_renewal, 2), latest_health.health_band,
     round(latest_health.health_score, 1)
@@ -83,12 +87,9 @@ limit {RENEWAL_ROWS}
 """
 
 RENEWALS_DUE_TOTAL_SQL = f"""
+with {DUE_RENEWALS}
 select count(*), round(coalesce(sum(mrr_up_for_renewal), 0), 2)
-from marts.fct_renewals
-where is_pending
-    and term_end_date >= (select as_of_date from marts.dim_build)
-    and term_end_date < (select as_of_date from marts.dim_build)
-        + interval {RENEWAL_HORIZON_DAYS} day
+from due
 """
 
 CSM_PORTFOLIO_SQL = """

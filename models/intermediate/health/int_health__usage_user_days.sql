@@ -21,31 +21,4 @@
     pre_hook=["{{ health_delete_recompute_scope('known_date', health_build_fingerprint()) }}"],
 ) }}
 
-{%- set start = health_scope_start('known_date', fingerprint) %}
-
-with
-
-events as (
-
-    select
-        source_account_id,
-        user_id,
-        {{ local_date('occurred_at') }} as activity_date,
-        {{ local_date('coalesce(received_at, occurred_at)') }} as known_date
-    from {{ ref('int_usage__events_attributed') }}
-    where
-        occurred_at is not null
-        and coalesce(received_at, occurred_at)
-        >= {{ local_to_utc("cast('" ~ start ~ " 00:00:00' as timestamp)") }}
-
-)
-
-select
-    source_account_id,
-    user_id,
-    activity_date,
-    known_date,
-    cast(count(*) as {{ dbt.type_bigint() }}) as event_count,
-    cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
-from events
-group by source_account_id, user_id, activity_date, known_date
+{{ health_usage_day_rollup('user_id', fingerprint) }}

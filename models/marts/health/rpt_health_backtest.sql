@@ -17,27 +17,7 @@ account_months as (
 
 sliced as (
 
-    select
-        'all' as slice_dimension,
-        'all' as slice_value,
-        account_months.*
-    from account_months
-
-    union all
-
-    select
-        'segment' as slice_dimension,
-        segment as slice_value,
-        account_months.*
-    from account_months
-
-    union all
-
-    select
-        'touch_model' as slice_dimension,
-        touch_model as slice_value,
-        account_months.*
-    from account_months
+    {{ health_backtest_slices('account_months') }}
 
 ),
 
