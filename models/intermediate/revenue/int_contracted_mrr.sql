@@ -51,26 +51,12 @@ merge_map as (
 
 ),
 
--- Each version with the next version of its item and its local months.
-versions as (
-
-    select
-        *,
-        lead(valid_from) over (
-            partition by subscription_item_id
-            order by valid_from
-        ) as next_valid_from
-    from items
-
-),
-
 version_months as (
 
     select
         *,
         {{ local_month('valid_from') }} as valid_from_month,
         {{ local_month('valid_to') }} as valid_to_month,
-        {{ local_month('next_valid_from') }} as next_valid_from_month,
         {{ local_month('trial_end_at') }} as trial_end_month,
         {{ local_month('subscription_created_at') }} as created_month,
         {{ local_to_utc('cast(' ~ local_month('subscription_created_at') ~ ' as timestamp)') }}
@@ -79,14 +65,18 @@ version_months as (
             'cast(' ~ add_months(as_of_date_literal(), 'billing_interval_months')
             ~ ' as timestamp)'
         ) }} as as_of_horizon_at
-    from versions
+    from items
 
 ),
 
 -- A version is the item's schedule at snapshot S when the subscription
 -- existed (created <= S), the version still runs (valid_to >= S), it starts
 -- within the horizon (valid_from < S + interval) and the next version does
--- not (next_valid_from >= S + interval). For the complete month m,
+-- not (next_valid_from >= S + interval). Versions of an item never overlap
+-- (assert_subscription_item_versions_do_not_overlap blocks the run), so the
+-- next one starts at or after valid_to and the last condition follows from
+-- the others wherever the version is contracted at its MRR: no window over
+-- the items is needed. For the complete month m,
 -- S = start(m+1) and S + interval = start(m+1+interval), so each condition
 -- bounds m from one side: the months form one range. Within it the item is
 -- contracted at 0 while in trial (trial_end_at >= S) and once its schedule
@@ -112,17 +102,12 @@ version_ranges as (
                 {{ add_months('valid_to_month', '-(billing_interval_months + 1)') }},
                 {{ add_months(as_of_month(), -1) }}
             ),
-            coalesce(
-                {{ add_months('next_valid_from_month', '-(billing_interval_months + 1)') }},
-                {{ add_months(as_of_month(), -1) }}
-            ),
             {{ add_months(as_of_month(), -1) }}
         ) as last_contracted_month,
         -- The partial as-of month's snapshot is the as-of instant itself.
         subscription_created_at <= {{ as_of_instant() }}
         and (valid_to is null or valid_to >= as_of_horizon_at)
         and valid_from < as_of_horizon_at
-        and (next_valid_from is null or next_valid_from >= as_of_horizon_at)
         and (trial_end_at is null or trial_end_at < {{ as_of_instant() }})
             as is_contracted_at_as_of
     from version_months
