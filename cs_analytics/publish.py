@@ -75,6 +75,28 @@ def _remove_leftovers(warehouse_path: Path, parquet_root: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def _copy_descriptions(con: duckdb.DuckDBPyConnection, table: str, name: str) -> None:
+    """The model and column descriptions dbt persisted (persist_docs), so a BI
+    tool browsing the published file shows what each mart and column means."""
+    described = con.execute(
+        "select comment from duckdb_tables() where database_name = 'working' "
+        "and schema_name = $schema and table_name = $name and comment is not null",
+        {"schema": MARTS_SCHEMA, "name": name},
+    ).fetchall()
+    for (comment,) in described:
+        con.execute(f"comment on table {table} is {quote_literal(comment)}")
+    columns = con.execute(
+        "select column_name, comment from duckdb_columns() where database_name = 'working' "
+        "and schema_name = $schema and table_name = $name and comment is not null "
+        "order by column_index",
+        {"schema": MARTS_SCHEMA, "name": name},
+    ).fetchall()
+    for column, comment in columns:
+        con.execute(
+            f"comment on column {table}.{quote_identifier(column)} is {quote_literal(comment)}"
+        )
+
+
 def _copy_marts(
     working_db: Path, staged: Path, parquet_build: Path, run_record: RunRecord | None
 ) -> dict[str, int]:
@@ -85,6 +107,7 @@ def _copy_marts(
         for name in _mart_names(con, "working"):
             table = f"{MARTS_SCHEMA}.{quote_identifier(name)}"
             con.execute(f"create table {table} as select * from working.{table}")
+            _copy_descriptions(con, table, name)
             count = con.execute(f"select count(*) from {table}").fetchone()
             rows[name] = int(count[0]) if count else 0
             target = quote_literal(str(parquet_build / f"{name}.parquet"))

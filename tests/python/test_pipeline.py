@@ -36,6 +36,22 @@ def test_published_file_holds_only_the_marts(warehouse: Path) -> None:
     ]
 
 
+def test_published_marts_carry_their_descriptions(warehouse: Path) -> None:
+    """BI tools show the YAML docs: dbt persists them, publish copies them."""
+    [(table_comment,)] = query(
+        warehouse,
+        "select comment from duckdb_tables() "
+        "where schema_name = 'marts' and table_name = 'fct_mrr'",
+    )
+    assert table_comment and "account" in table_comment.lower()
+    undocumented = query(
+        warehouse,
+        "select table_name, column_name from duckdb_columns() "
+        "where schema_name = 'marts' and (comment is null or comment = '')",
+    )
+    assert undocumented == []
+
+
 def test_parquet_copies_and_report_are_published(warehouse: Path) -> None:
     parquet = warehouse.with_name("cs_parquet")
     assert (parquet / "dim_build.parquet").is_file()
