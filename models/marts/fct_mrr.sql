@@ -20,12 +20,6 @@ rates as (
 
 ),
 
-months as (
-
-    select * from {{ ref('int_reporting_months') }}
-
-),
-
 converted as (
 
     select
@@ -35,14 +29,15 @@ converted as (
         mrr.currency,
         {{ convert_money('mrr.mrr_original', 'rates.reporting_rate') }} as mrr,
         mrr.mrr_original,
-        months.is_partial_month
+        -- Every month here is a reporting month (paid months run from an
+        -- item's start to the as-of month), so the flag is the comparison
+        -- int_reporting_months makes, not a join on the chain's largest model.
+        mrr.month = {{ as_of_month() }} as is_partial_month
     from mrr
     inner join rates
         on
             mrr.month = rates.month
             and mrr.currency = rates.currency
-    inner join months
-        on mrr.month = months.month
 
 )
 
