@@ -513,10 +513,25 @@ class Seconds:
     wall: float
     cpu: float
 
+    @staticmethod
+    def best(runs: Sequence[Seconds]) -> Seconds:
+        """The fastest wall and the fewest CPU seconds among `runs`."""
+        return Seconds(min(r.wall for r in runs), min(r.cpu for r in runs))
+
+
+def _reference_connection(database: Path | None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(database) if database else ":memory:")
+    con.execute(f"set memory_limit = '{os.environ.get('DUCKDB_MEMORY_LIMIT', '8GB')}'")
+    return con
+
+
+def _best_reference_run(con: duckdb.DuckDBPyConnection, landing: Landing, repeats: int) -> Seconds:
+    return Seconds.best([_timed(lambda: run_reference(con, landing)) for _ in range(repeats)])
+
 
 def time_reference(
     landing: Landing, repeats: int = REFERENCE_REPEATS, database: Path | None = None
-) -> tuple[Seconds, MonthTotals]:
+) -> Seconds:
     """Best wall and CPU time of the plain query over `repeats` runs.
 
     It is short, so one run is at the mercy of whatever else the machine does;
@@ -529,11 +544,15 @@ def time_reference(
     models must write theirs: the difference is what persisting (compressing
     and writing to disk) costs DuckDB itself, whatever the SQL.
     """
-    with duckdb.connect(str(database) if database else ":memory:") as con:
-        con.execute(f"set memory_limit = '{os.environ.get('DUCKDB_MEMORY_LIMIT', '8GB')}'")
-        runs = [_timed(lambda: run_reference(con, landing)) for _ in range(repeats)]
-        best = Seconds(min(r.wall for r in runs), min(r.cpu for r in runs))
-        return best, reference_totals(con)
+    with _reference_connection(database) as con:
+        return _best_reference_run(con, landing, repeats)
+
+
+def time_reference_with_totals(landing: Landing) -> tuple[Seconds, MonthTotals]:
+    """time_reference in memory, and the MRR totals its result holds (the
+    answer the models must agree with)."""
+    with _reference_connection(None) as con:
+        return _best_reference_run(con, landing, REFERENCE_REPEATS), reference_totals(con)
 
 
 def _timed(action: Callable[[], object]) -> Seconds:
@@ -701,7 +720,7 @@ def time_pipeline(
     timeout = options.dbt_timeout
     _dbt(["parse", "--quiet", *vars_], workdir, settings, None)  # untimed: not the chain
     runs = []
-    for _ in range(max(1, options.dbt_runs)):
+    for _ in range(options.dbt_runs):
         seconds = _dbt(["build", *select, *vars_, *EXCLUDE_TESTS], workdir, settings, timeout)
         runs.append(ModelsRun(seconds, *_model_seconds(workdir)))
         after_each_build()
@@ -775,9 +794,9 @@ def bench_one(
         build_seconds = time.perf_counter() - started
         _log(f"{accounts} accounts: landing written in {build_seconds:.1f} s ({landing.root})")
         reference_runs: list[Seconds] = []
-        reference, totals = time_reference(landing)
+        reference, totals = time_reference_with_totals(landing)
         reference_runs.append(reference)
-        on_disk, _ = time_reference(landing, database=workdir / "reference.duckdb")
+        on_disk = time_reference(landing, database=workdir / "reference.duckdb")
         _log(
             f"  reference query {reference.wall:.2f} s (CPU {reference.cpu:.2f} s), "
             f"into a file {on_disk.wall:.2f} s, {totals.account_months} account-months"
@@ -792,7 +811,7 @@ def bench_one(
                 landing,
                 workdir,
                 options,
-                after_each_build=lambda: reference_runs.append(time_reference(landing, 1)[0]),
+                after_each_build=lambda: reference_runs.append(time_reference(landing, 1)),
             )
         except DbtFailed as error:
             _log(f"  {error}")
@@ -807,7 +826,7 @@ def bench_one(
                 reference_on_disk=on_disk,
             )
         problems = disagreements(totals, pipeline_totals(settings))
-        reference = Seconds(min(r.wall for r in reference_runs), min(r.cpu for r in reference_runs))
+        reference = Seconds.best(reference_runs)
         builds = ", ".join(
             f"{run.seconds.wall:.1f} s (nodes {run.models_elapsed:.1f} s, "
             f"CPU {run.seconds.cpu:.1f} s)"
@@ -892,6 +911,13 @@ def format_slowest(result: Result, top: int = 6) -> str:
     )
 
 
+def _at_least_one(text: str) -> int:
+    runs = int(text)
+    if runs < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {runs}")
+    return runs
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m cs_analytics.benchmark",
@@ -914,7 +940,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--dbt-runs",
-        type=int,
+        type=_at_least_one,
         default=DBT_RUNS,
         help=f"builds of the chain, the best one counts (default {DBT_RUNS})",
     )
