@@ -23,6 +23,8 @@ from pathlib import Path
 
 import duckdb
 
+from cs_analytics.working_db import connect_working_db
+
 HISTORY_SCHEMA = "history"
 HISTORY_TABLE = f"{HISTORY_SCHEMA}.account_health_published"
 HEALTH_MART = "marts.fct_account_health_daily"
@@ -101,7 +103,7 @@ def record_published_health(
     """Append the night's changed scores to the history; returns the rows recorded."""
     stamp = (published_at or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
     parameters = {"as_of_date": as_of_date, "build_id": build_id, "published_at": stamp}
-    with duckdb.connect(str(working_db)) as con:
+    with connect_working_db(working_db) as con:
         con.execute("begin transaction")
         con.execute(f"create schema if not exists {HISTORY_SCHEMA}")
         con.execute(_CREATE)

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 
+from cs_analytics.working_db import connect_working_db
+
 SCHEMA = "run_metadata"
 
 _TABLES = {
@@ -110,7 +112,7 @@ def write_run_record(con: duckdb.DuckDBPyConnection, record: RunRecord) -> None:
 def record_run(db_path: Path, record: RunRecord) -> None:
     """Write `record` into the run history of the database at `db_path`."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(db_path)) as con:
+    with connect_working_db(db_path) as con:
         con.execute("begin transaction")
         write_run_record(con, record)
         con.execute("commit")

@@ -20,6 +20,7 @@ import duckdb
 
 from cs_analytics.landing.discovery import LandingFile, LandingTable, discover_landing
 from cs_analytics.sql import quote_identifier
+from cs_analytics.working_db import connect_working_db
 
 RAW_SCHEMA = "raw"
 AUDIT_SCHEMA = "audit"
@@ -179,7 +180,7 @@ def ingest_landing(
     tables, warnings = discover_landing(landing_dir)
     report = LoadReport(run_id=run_id, warnings=warnings)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(db_path)) as con:
+    with connect_working_db(db_path) as con:
         con.execute("set TimeZone = 'UTC'")
         con.execute("begin transaction")
         _prepare_schemas(con, tables)

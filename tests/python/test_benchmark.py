@@ -115,3 +115,26 @@ def test_versions_of_an_item_do_not_overlap(landing: benchmark.Landing) -> None:
         spans.sort()
         for (start, end), (next_start, _) in pairwise(spans):
             assert end is not None and start < end == next_start
+
+
+def test_each_build_is_compared_with_the_reference_runs_around_it(
+    landing: benchmark.Landing,
+) -> None:
+    def build(wall: float) -> benchmark.ModelsRun:
+        return benchmark.ModelsRun(benchmark.Seconds(wall, 2 * wall), {}, wall)
+
+    times = benchmark.DbtTimes(benchmark.Seconds(1.0, 1.0), [build(60.0), build(66.0)], None)
+    references = [benchmark.Seconds(wall, 2 * wall) for wall in (18.0, 22.0, 22.0)]
+    result = benchmark.Result(
+        landing,
+        references[0],
+        benchmark.MonthTotals({}, {}),
+        times,
+        [],
+        0.0,
+        reference_runs=references,
+    )
+    # 60 / mean(18, 22) and 66 / mean(22, 22); the best runs alone would say 60 / 18.
+    assert result.paired_ratios == pytest.approx([3.0, 3.0])
+    assert benchmark._row(result)[benchmark.TABLE_HEADER.index("paired models/ref")] == "3.0x"
+    assert len(benchmark._row(result)) == len(benchmark.TABLE_HEADER)

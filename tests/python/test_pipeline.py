@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.python.pipeline_helpers import (
@@ -14,6 +15,7 @@ from tests.python.pipeline_helpers import (
     build_warehouse,
     generate_landing,
     query,
+    working_db,
 )
 
 
@@ -50,6 +52,25 @@ def test_published_marts_carry_their_descriptions(warehouse: Path) -> None:
         "where schema_name = 'marts' and (comment is null or comment = '')",
     )
     assert undocumented == []
+
+
+def _storage_version(path: Path) -> tuple[int, ...]:
+    [(tag,)] = query(
+        path,
+        "select tags['storage_version'] from duckdb_databases() "
+        "where database_name = current_database()",
+    )
+    return tuple(int(part) for part in tag.strip("v+").split("."))
+
+
+def test_only_the_private_working_database_uses_the_current_storage_format(
+    warehouse: Path,
+) -> None:
+    """BI clients on an older DuckDB must still open the warehouse; the working
+    database, which only the pinned DuckDB opens, takes the faster format."""
+    installed = tuple(int(part) for part in duckdb.__version__.split(".")[:2])
+    assert _storage_version(working_db(warehouse))[:2] == installed
+    assert _storage_version(warehouse) <= (1, 0, 0)
 
 
 def test_parquet_copies_and_report_are_published(warehouse: Path) -> None:
