@@ -781,12 +781,13 @@ class Result:
     def paired_ratios(self) -> list[float]:
         """Each build's wall time over the mean of the reference runs around it.
 
-        The machine slows down over a long benchmark (the reference's runs
-        after the builds are often 10-20 % slower than those before), so the
-        best reference run, taken first, flatters the reference. Pairing each
-        build with the reference runs just before and after it compares the
-        two on the same stretch of machine. The first build's "before" is the
-        best initial run, the figure least favourable to the models.
+        The machine's speed drifts by 10-20 % over a long benchmark (the
+        reference's runs after the builds are often slower than those before),
+        so the best of each side alone can pit a build against the reference
+        on a faster stretch. Pairing each build with the reference runs just
+        before and after it compares the two on the same stretch of machine.
+        The first build's "before" is the best initial run, the figure least
+        favourable to the models.
         """
         if self.times is None:
             return []
@@ -1002,8 +1003,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "(the first into the freshly ingested database, then rebuilding it as the nightly "
         "does; models/ref, target <= 3x); paired = the lowest over the builds of one's "
         "wall time over the mean of the "
-        "reference runs just before and after it (the machine slows down as the benchmark "
-        "goes on, which the best of each side alone credits to the reference); dbt nodes "
+        "reference runs just before and after it (the machine's speed drifts over the run, "
+        "so the best of each side alone may pit them against different speeds); dbt nodes "
         "= the part of it dbt spent running the models (its 'Finished running' time, "
         "without dbt's fixed start-up), and with tests; CPU = user + system seconds of "
         "all threads (the dbt subprocess, the reference's own process), steadier than "
