@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -791,7 +792,7 @@ class Result:
         """
         if self.times is None:
             return []
-        around = zip(self.reference_runs, self.reference_runs[1:], strict=False)
+        around = pairwise(self.reference_runs)
         return [
             run.seconds.wall / ((before.wall + after.wall) / 2)
             for run, (before, after) in zip(self.times.runs, around, strict=True)
@@ -1002,9 +1003,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"`dbt build --select {' '.join('+' + m for m in present_marts())}` without tests "
         "(the first into the freshly ingested database, then rebuilding it as the nightly "
         "does; models/ref, target <= 3x); paired = the lowest over the builds of one's "
-        "wall time over the mean of the "
-        "reference runs just before and after it (the machine's speed drifts over the run, "
-        "so the best of each side alone may pit them against different speeds); dbt nodes "
+        "wall time over the mean of the reference runs just before and after it (the "
+        "machine's speed drifts over the run, so the best of each side alone may pit them "
+        "against different speeds); dbt nodes "
         "= the part of it dbt spent running the models (its 'Finished running' time, "
         "without dbt's fixed start-up), and with tests; CPU = user + system seconds of "
         "all threads (the dbt subprocess, the reference's own process), steadier than "
