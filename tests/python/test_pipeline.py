@@ -6,7 +6,6 @@ import json
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from tests.python.pipeline_helpers import (
@@ -68,9 +67,8 @@ def test_only_the_private_working_database_uses_the_current_storage_format(
 ) -> None:
     """BI clients on an older DuckDB must still open the warehouse; the working
     database, which only the pinned DuckDB opens, takes the faster format."""
-    installed = tuple(int(part) for part in duckdb.__version__.split(".")[:2])
-    assert _storage_version(working_db(warehouse))[:2] == installed
     assert _storage_version(warehouse) <= (1, 0, 0)
+    assert _storage_version(working_db(warehouse)) > _storage_version(warehouse)
 
 
 def test_parquet_copies_and_report_are_published(warehouse: Path) -> None:
