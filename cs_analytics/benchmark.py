@@ -541,7 +541,8 @@ def time_reference(
     It is short, so one run is at the mercy of whatever else the machine does;
     the best run is its own cost. dbt's builds are taken the same way (the
     best of `--dbt-runs`), and the reference runs again after each build, so
-    a stretch of slow machine cannot favour either side.
+    each build can also be compared with the runs around it
+    (Result.paired_ratios) when the machine's speed drifts.
 
     By default the result table is in memory, as the issue's reference ran.
     With `database` it is written into that DuckDB file instead, as our
