@@ -7,21 +7,21 @@
       missing_account_id  no account on the row;
       unknown_account     an account id the CRM does not know;
       attributed          mapped to its surviving account (after merges).
-    `int_*_attributed` models keep the attributed rows; the audit keeps the
+    `int_accounts__*_attributed` models keep the attributed rows; the audit keeps the
     rest, so no row is dropped silently (raw_contract.md, "What bad input gets").
 #}
 
 {% macro account_facts() %}
     {{ return([
-        {'model': 'stg_usage__events', 'table': 'usage/events', 'key': 'event_id', 'known_at': ['occurred_at', 'received_at']},
-        {'model': 'stg_usage__users', 'table': 'usage/users', 'key': 'user_id', 'known_at': ['created_at']},
-        {'model': 'stg_support__tickets', 'table': 'support/tickets', 'key': 'ticket_id', 'known_at': ['created_at']},
-        {'model': 'stg_crm__nps_responses', 'table': 'crm/nps_responses', 'key': 'response_id', 'known_at': ['responded_at']},
-        {'model': 'stg_crm__activities', 'table': 'crm/activities', 'key': 'activity_id', 'known_at': ['occurred_at']},
-        {'model': 'stg_crm__contacts', 'table': 'crm/contacts', 'key': 'contact_id', 'known_at': ['created_at']},
-        {'model': 'stg_crm__opportunities', 'table': 'crm/opportunities', 'key': 'opportunity_id', 'known_at': ['created_at']},
-        {'model': 'stg_crm__onboarding_milestones', 'table': 'crm/onboarding_milestones', 'key': "account_id || ':' || milestone", 'known_at': []},
-        {'model': 'stg_crm__churn_reasons', 'table': 'crm/churn_reasons', 'key': "account_id || ':' || coalesce(subscription_id, '')", 'known_at': ['notice_at']},
+        {'model': 'stg_usage__events', 'attributed_model': 'int_accounts__usage_events_attributed', 'table': 'usage/events', 'key': 'event_id', 'known_at': ['occurred_at', 'received_at']},
+        {'model': 'stg_usage__users', 'attributed_model': 'int_accounts__usage_users_attributed', 'table': 'usage/users', 'key': 'user_id', 'known_at': ['created_at']},
+        {'model': 'stg_support__tickets', 'attributed_model': 'int_accounts__tickets_attributed', 'table': 'support/tickets', 'key': 'ticket_id', 'known_at': ['created_at']},
+        {'model': 'stg_crm__nps_responses', 'attributed_model': 'int_accounts__nps_responses_attributed', 'table': 'crm/nps_responses', 'key': 'response_id', 'known_at': ['responded_at']},
+        {'model': 'stg_crm__activities', 'attributed_model': 'int_accounts__activities_attributed', 'table': 'crm/activities', 'key': 'activity_id', 'known_at': ['occurred_at']},
+        {'model': 'stg_crm__contacts', 'attributed_model': 'int_accounts__contacts_attributed', 'table': 'crm/contacts', 'key': 'contact_id', 'known_at': ['created_at']},
+        {'model': 'stg_crm__opportunities', 'attributed_model': 'int_accounts__opportunities_attributed', 'table': 'crm/opportunities', 'key': 'opportunity_id', 'known_at': ['created_at']},
+        {'model': 'stg_crm__onboarding_milestones', 'attributed_model': 'int_accounts__onboarding_milestones_attributed', 'table': 'crm/onboarding_milestones', 'key': "account_id || ':' || milestone", 'known_at': []},
+        {'model': 'stg_crm__churn_reasons', 'attributed_model': 'int_accounts__churn_reasons_attributed', 'table': 'crm/churn_reasons', 'key': "account_id || ':' || coalesce(subscription_id, '')", 'known_at': ['notice_at']},
     ]) }}
 {% endmacro %}
 
@@ -46,12 +46,12 @@
             else 'attributed'
         end as attribution_status
     from {{ ref(fact.model) }} as facts
-    left join {{ ref('int_account_merge_map') }} as merge_map
+    left join {{ ref('int_accounts__merge_map') }} as merge_map
         on facts.account_id = merge_map.account_id
 {%- endmacro %}
 
 {#
-    The body of an `int_*_attributed` model: the staged columns, with
+    The body of an `int_accounts__*_attributed` model: the staged columns, with
     `account_id` the surviving account and `source_account_id` the one the
     source system recorded.
 #}

@@ -26,7 +26,7 @@ select
     touch_model,
     csm_owner_id,
     {{ as_of_instant() }} as observed_at
-from {{ ref('int_accounts') }}
+from {{ ref('int_accounts__surviving') }}
 {%- if existing is not none %}
 -- The snapshot only moves forward: a night records changes only when no
 -- version was recorded at its as-of instant or later, so a rerun can neither

@@ -1,6 +1,6 @@
 {#
-    The body of an incremental usage rollup (int_health__usage_user_days,
-    int_health__usage_feature_days): events counted per source account ×
+    The body of an incremental usage rollup (int_usage__user_days,
+    int_usage__feature_days): events counted per source account ×
     `dimension` × activity day × knowledge day (local days; the knowledge
     time of an event is received_at, or occurred_at when it has none),
     reading only events known from the night's recompute start on. Both
@@ -19,7 +19,7 @@ events as (
         {{ dimension }},
         {{ cs_analytics.local_date('occurred_at') }} as activity_date,
         {{ cs_analytics.local_date('coalesce(received_at, occurred_at)') }} as known_date
-    from {{ ref('int_usage__events_attributed') }}
+    from {{ ref('int_accounts__usage_events_attributed') }}
     where
         occurred_at is not null
         and coalesce(received_at, occurred_at)

@@ -40,7 +40,7 @@ attributed_models as (
     {% for fact in account_facts() %}
     select
         '{{ fact.table }}' as table_path,
-        (select count(*) from {{ ref('int_' ~ fact.model[4:] ~ '_attributed') }}) as rows_in_model
+        (select count(*) from {{ ref(fact.attributed_model) }}) as rows_in_model
     {{ 'union all' if not loop.last }}
     {% endfor %}
 

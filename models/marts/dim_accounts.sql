@@ -10,7 +10,7 @@ with
 
 accounts as (
 
-    select * from {{ ref('int_accounts') }}
+    select * from {{ ref('int_accounts__surviving') }}
 
 ),
 

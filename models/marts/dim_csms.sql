@@ -13,7 +13,7 @@ users as (
 
 accounts as (
 
-    select * from {{ ref('int_accounts') }}
+    select * from {{ ref('int_accounts__surviving') }}
 
 ),
 

@@ -10,13 +10,13 @@ with
 
 mrr as (
 
-    select * from {{ ref('int_mrr_original_by_month') }}
+    select * from {{ ref('int_revenue__mrr_original_by_month') }}
 
 ),
 
 rates as (
 
-    select * from {{ ref('int_fx_rates_by_month') }}
+    select * from {{ ref('int_revenue__fx_rates_by_month') }}
 
 ),
 
@@ -31,7 +31,7 @@ converted as (
         mrr.mrr_original,
         -- Every month here is a reporting month (paid months run from an
         -- item's start to the as-of month), so the flag is the comparison
-        -- int_reporting_months makes, not a join on the chain's largest model.
+        -- int_revenue__reporting_months makes, not a join on the chain's largest model.
         mrr.month = {{ as_of_month() }} as is_partial_month
     from mrr
     inner join rates

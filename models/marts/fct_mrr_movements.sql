@@ -13,7 +13,7 @@ with
 
 changes as (
 
-    select * from {{ ref('int_mrr_account_movements') }}
+    select * from {{ ref('int_revenue__mrr_account_movements') }}
     where movement_type is not null
 
 ),
@@ -26,7 +26,7 @@ fx_effects as (
         sum(previous_mrr) as previous_mrr,
         sum(current_mrr) as current_mrr,
         sum(fx_mrr) as fx_mrr
-    from {{ ref('int_mrr_fx_effects') }}
+    from {{ ref('int_revenue__mrr_fx_effects') }}
     group by month, account_id
 
 ),

@@ -11,13 +11,13 @@ with
 
 changes as (
 
-    select * from {{ ref('int_mrr_product_movements') }}
+    select * from {{ ref('int_revenue__mrr_product_movements') }}
 
 ),
 
 fx_effects as (
 
-    select * from {{ ref('int_mrr_fx_effects') }}
+    select * from {{ ref('int_revenue__mrr_fx_effects') }}
 
 ),
 

@@ -14,20 +14,20 @@ with
 
 months as (
 
-    select * from {{ ref('int_reporting_months') }}
+    select * from {{ ref('int_revenue__reporting_months') }}
 
 ),
 
 changes as (
 
-    select * from {{ ref('int_mrr_account_movements') }}
+    select * from {{ ref('int_revenue__mrr_account_movements') }}
     where movement_type is not null
 
 ),
 
 fx_effects as (
 
-    select * from {{ ref('int_mrr_fx_effects') }}
+    select * from {{ ref('int_revenue__mrr_fx_effects') }}
 
 ),
 
@@ -39,7 +39,7 @@ mrr as (
 
 contracted as (
 
-    select * from {{ ref('int_contracted_mrr') }}
+    select * from {{ ref('int_revenue__contracted_mrr') }}
 
 ),
 

@@ -25,7 +25,7 @@
     current attributes (dim_accounts), applied to its whole history.
 
     The trailing-12 base needs month m's rate for every currency that had
-    MRR at m−12, so int_fx_rates_by_month must hold those pairs (m+12 in its
+    MRR at m−12, so int_revenue__fx_rates_by_month must hold those pairs (m+12 in its
     `used` list); a missing pair fails the run naming currency and month
     rather than shrinking the denominator.
 #}
@@ -74,19 +74,19 @@ with
 
 months as (
 
-    select * from {{ ref('int_reporting_months') }}
+    select * from {{ ref('int_revenue__reporting_months') }}
 
 ),
 
 account_changes as (
 
-    select * from {{ ref('int_mrr_account_months') }}
+    select * from {{ ref('int_revenue__mrr_account_months') }}
 
 ),
 
 product_changes as (
 
-    select * from {{ ref('int_mrr_product_months') }}
+    select * from {{ ref('int_revenue__mrr_product_months') }}
 
 ),
 
@@ -104,7 +104,7 @@ mrr as (
 
 rates as (
 
-    select * from {{ ref('int_fx_rates_by_month') }}
+    select * from {{ ref('int_revenue__fx_rates_by_month') }}
 
 ),
 
@@ -132,7 +132,7 @@ year_ago_mrr as (
         case
             when rates.reporting_rate is null
                 then {{ raise_error(
-                    "'FX rate missing for trailing-12 retention: int_fx_rates_by_month has no '"
+                    "'FX rate missing for trailing-12 retention: int_revenue__fx_rates_by_month has no '"
                     ~ " || year_ago_original.currency || ' rate for ' || cast(months.month as "
                     ~ dbt.type_string() ~ ")"
                 ) }}

@@ -8,7 +8,7 @@
 select
     notices.reason_code,
     count(*) as notices
-from {{ ref('int_crm__churn_reasons_attributed') }} as notices
+from {{ ref('int_accounts__churn_reasons_attributed') }} as notices
 left join {{ ref('churn_reason_taxonomy') }} as taxonomy
     on notices.reason_code = taxonomy.reason_code
 where

@@ -20,7 +20,7 @@ mrr as (
 
 months as (
 
-    select * from {{ ref('int_reporting_months') }}
+    select * from {{ ref('int_revenue__reporting_months') }}
     where not is_partial_month
 
 ),

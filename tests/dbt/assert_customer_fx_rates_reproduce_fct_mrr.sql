@@ -1,5 +1,5 @@
 {#
-    The cohort-retention rates (int_customer__fx_rates_by_month) follow the
+    The cohort-retention rates (int_revenue__fx_rates_at_cohort_month) follow the
     revenue chain's rule: converting every fct_mrr row's mrr_original at its
     own month's rate from them gives fct_mrr.mrr to the ninth decimal. So a
     cohort's MRR at k = 0 is its fct_mrr MRR, and constant-currency revenue
@@ -17,7 +17,7 @@ mrr as (
 
 rates as (
 
-    select * from {{ ref('int_customer__fx_rates_by_month') }}
+    select * from {{ ref('int_revenue__fx_rates_at_cohort_month') }}
 
 )
 

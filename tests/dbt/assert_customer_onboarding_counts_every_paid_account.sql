@@ -18,13 +18,13 @@ accounts as (
 
 onboarding_facts as (
 
-    select * from {{ ref('int_customer__account_onboarding') }}
+    select * from {{ ref('int_onboarding__account_progress') }}
 
 ),
 
 adoption as (
 
-    select * from {{ ref('int_customer__account_core_feature_adoption') }}
+    select * from {{ ref('int_usage__core_feature_adoption') }}
 
 ),
 

@@ -27,7 +27,7 @@ accounts as (
 as_of_month as (
 
     select max(month) as month
-    from {{ ref('int_reporting_months') }}
+    from {{ ref('int_revenue__reporting_months') }}
 
 ),
 

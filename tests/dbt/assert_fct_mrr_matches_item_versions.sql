@@ -12,7 +12,7 @@ with
 
 versions as (
 
-    select * from {{ ref('int_subscription_item_mrr') }}
+    select * from {{ ref('int_revenue__subscription_item_mrr') }}
     where
         has_paid_months
         and not is_test
@@ -22,7 +22,7 @@ versions as (
 
 months as (
 
-    select * from {{ ref('int_reporting_months') }}
+    select * from {{ ref('int_revenue__reporting_months') }}
 
 ),
 

@@ -30,7 +30,7 @@ combinations as (
     select distinct
         segment,
         touch_model
-    from {{ ref('int_accounts') }}
+    from {{ ref('int_accounts__surviving') }}
 
     union
 

@@ -4,7 +4,7 @@
     computed from rate changes, not as a remainder, and closing is read from
     fct_mrr while the movements come from the change points, so this can
     fail. Every conversion is rounded once, the same way on both sides
-    (int_mrr_fx_effects), so the identity is exact: no tolerance.
+    (int_revenue__mrr_fx_effects), so the identity is exact: no tolerance.
 #}
 {{ config(severity='error') }}
 

@@ -186,7 +186,7 @@ def test_first_paid_day_and_ttv_follow_the_planted_start(
     rows = query(
         warehouse.with_name("cs.work.duckdb"),
         "select account_id, first_paid_date, value_source, ttv_days "
-        "from intermediate.int_customer__account_onboarding",
+        "from intermediate.int_onboarding__account_progress",
     )
     facts = {a: (first_paid, source, ttv) for a, first_paid, source, ttv in rows}
     assert {a: facts[a][0] for a in paid} == paid

@@ -45,12 +45,12 @@ HEALTH_SELECTION = (
 # The health models alone: a full refresh of them on a copy whose inputs are built.
 HEALTH_MODELS = (
     "int_health__calendar_days+ int_health__account_composition+ "
-    "int_health__usage_user_days+ int_health__usage_feature_days+"
+    "int_usage__user_days+ int_usage__feature_days+"
 )
 HEALTH_RELATIONS = (
-    "intermediate.int_health__usage_user_days",
-    "intermediate.int_health__usage_feature_days",
-    "intermediate.int_health__account_usage_daily",
+    "intermediate.int_usage__user_days",
+    "intermediate.int_usage__feature_days",
+    "intermediate.int_usage__account_activity_daily",
     "intermediate.int_health__components_daily",
     "intermediate.int_health__scores_daily",
     "marts.fct_account_health_daily",
@@ -253,7 +253,7 @@ def test_late_events_inside_the_window_reach_the_rollup(nights: Nights) -> None:
     for event in INSIDE_WINDOW:
         rows = query(
             nights.after_night_2,
-            "select known_date, event_count from intermediate.int_health__usage_user_days "
+            "select known_date, event_count from intermediate.int_usage__user_days "
             "where user_id = $user",
             {"user": event.user_id},
         )
@@ -272,13 +272,13 @@ def test_an_event_beyond_the_window_is_counted_late_and_scores_nothing(nights: N
     assert late == [(BEYOND_WINDOW.known_date, 1, 1)]
     assert query(
         nights.working,
-        "select count(*) from intermediate.int_health__usage_user_days where user_id = $user",
+        "select count(*) from intermediate.int_usage__user_days where user_id = $user",
         {"user": BEYOND_WINDOW.user_id},
     ) == [(0,)]
     # The full refresh of a later night would take it in: it is attributed.
     assert query(
         nights.working,
-        "select count(*) from intermediate.int_usage__events_attributed where user_id = $user",
+        "select count(*) from intermediate.int_accounts__usage_events_attributed where user_id = $user",
         {"user": BEYOND_WINDOW.user_id},
     ) == [(1,)]
 

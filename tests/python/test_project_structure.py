@@ -6,6 +6,7 @@ Each rule names what it found, so a failure says which model to fix.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from cs_analytics.landing.contract import TABLES
 from cs_analytics.settings import PROJECT_DIR
@@ -58,6 +59,29 @@ def test_every_model_sits_in_a_layer_with_its_prefix(manifest: dict) -> None:
         if not n["name"].startswith(LAYER_PREFIXES.get(layer(n), ("?",)))
     ]
     assert wrong == []
+
+
+def test_intermediate_models_are_named_by_their_business_area(manifest: dict) -> None:
+    """`int_<area>__<purpose>`, where <area> is the model's folder under intermediate/."""
+    wrong = [
+        f"{n['original_file_path']}: expected prefix int_{n['fqn'][2]}__"
+        for n in models(manifest)
+        if layer(n) == "intermediate" and not n["name"].startswith(f"int_{n['fqn'][2]}__")
+    ]
+    assert wrong == []
+
+
+def test_unit_tests_sit_beside_the_model_they_test(manifest: dict) -> None:
+    nodes = manifest["nodes"]
+    misplaced = [
+        f"{test['name']} in {test['original_file_path']} tests {test['model']}"
+        for test in manifest["unit_tests"].values()
+        if test["package_name"] == "cs_analytics"
+        for model_id in test["depends_on"]["nodes"][:1]
+        if Path(test["original_file_path"]).parent
+        != Path(nodes[model_id]["original_file_path"]).parent
+    ]
+    assert misplaced == []
 
 
 def test_layers_read_in_one_direction(manifest: dict) -> None:

@@ -174,7 +174,7 @@ def test_a_failed_dbt_test_is_reported_with_its_failing_rows(tmp_path: Path) -> 
                 "compiled_code": "select * from items where versions_overlapping > 1;",
             },
             {
-                "unique_id": "model.cs_analytics.int_fx_rates_by_month",
+                "unique_id": "model.cs_analytics.int_revenue__fx_rates_by_month",
                 "status": "error",
                 "message": "Runtime Error\n  FX rate missing: no EUR rate",
             },
@@ -185,5 +185,5 @@ def test_a_failed_dbt_test_is_reported_with_its_failing_rows(tmp_path: Path) -> 
     assert message == (
         "dbt build failed: dbt test assert_versions_do_not_overlap failed for 1 row(s), "
         "e.g. [{'item': 'si_1', 'versions_overlapping': 2}]; "
-        "dbt model int_fx_rates_by_month error: Runtime Error FX rate missing: no EUR rate"
+        "dbt model int_revenue__fx_rates_by_month error: Runtime Error FX rate missing: no EUR rate"
     )

@@ -15,7 +15,7 @@ events as (
     select
         {{ local_date('coalesce(received_at, occurred_at)') }} as known_date,
         count(*) as events_attributed
-    from {{ ref('int_usage__events_attributed') }}
+    from {{ ref('int_accounts__usage_events_attributed') }}
     where occurred_at is not null
     group by {{ local_date('coalesce(received_at, occurred_at)') }}
 
@@ -26,7 +26,7 @@ user_rollup as (
     select
         known_date,
         sum(event_count) as events_in_user_rollup
-    from {{ ref('int_health__usage_user_days') }}
+    from {{ ref('int_usage__user_days') }}
     group by known_date
 
 ),
@@ -36,7 +36,7 @@ feature_rollup as (
     select
         known_date,
         sum(event_count) as events_in_feature_rollup
-    from {{ ref('int_health__usage_feature_days') }}
+    from {{ ref('int_usage__feature_days') }}
     group by known_date
 
 ),

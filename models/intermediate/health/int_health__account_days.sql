@@ -8,7 +8,7 @@
     (snap_crm_account_attributes, stamped with each night's as-of instant;
     the end of day d is the as-of instant of the night that first scores d),
     the earliest recorded version before the first snapshot, and the current
-    int_accounts values for an account the snapshot has not seen yet.
+    int_accounts__surviving values for an account the snapshot has not seen yet.
 
     Licensed seats: an account's end users are one pool shared by its
     products (usage/users has no product), so the licence that bounds them
@@ -26,7 +26,7 @@ product_days as (
 
 accounts as (
 
-    select * from {{ ref('int_accounts') }}
+    select * from {{ ref('int_accounts__surviving') }}
 
 ),
 

@@ -15,7 +15,7 @@ with
 
 items as (
 
-    select * from {{ ref('int_subscription_item_mrr') }}
+    select * from {{ ref('int_revenue__subscription_item_mrr') }}
     where not is_test
 
 ),

@@ -8,7 +8,7 @@
 
     "Within 90 days" is read on the monthly snapshots the churn and
     contraction definitions use: a churn (contraction, expansion) movement
-    in int_mrr_account_movements in one of the three months after the scoring month;
+    in int_revenue__mrr_account_movements in one of the three months after the scoring month;
     "fully observed" means the third of them is complete (at most
     last_complete_month). A churn notice is pending when it was given before
     the end of the scoring day and takes effect after it (or has no
@@ -25,19 +25,19 @@ scores as (
 
 reporting_months as (
 
-    select * from {{ ref('int_reporting_months') }}
+    select * from {{ ref('int_revenue__reporting_months') }}
 
 ),
 
 mrr_movements as (
 
-    select * from {{ ref('int_mrr_account_movements') }}
+    select * from {{ ref('int_revenue__mrr_account_movements') }}
 
 ),
 
 churn_notices as (
 
-    select * from {{ ref('int_crm__churn_reasons_attributed') }}
+    select * from {{ ref('int_accounts__churn_reasons_attributed') }}
 
 ),
 

@@ -5,7 +5,7 @@
     documented in _health__models.yml; windows are counted with running
     interval sums (macros/health/health_windows.sql).
 
-    Incremental by score_date like int_health__account_usage_daily: a night
+    Incremental by score_date like int_usage__account_activity_daily: a night
     recomputes the days from its recompute start and every day of restated
     accounts; the component inputs it reads are small (tickets, NPS,
     activities, billing), except usage, which comes from the usage rollups.
@@ -34,37 +34,37 @@ account_days as (
 
 account_usage as (
 
-    select * from {{ ref('int_health__account_usage_daily') }}
+    select * from {{ ref('int_usage__account_activity_daily') }}
 
 ),
 
 tickets as (
 
-    select * from {{ ref('int_support__tickets_attributed') }}
+    select * from {{ ref('int_accounts__tickets_attributed') }}
 
 ),
 
 nps_responses as (
 
-    select * from {{ ref('int_crm__nps_responses_attributed') }}
+    select * from {{ ref('int_accounts__nps_responses_attributed') }}
 
 ),
 
 activities as (
 
-    select * from {{ ref('int_crm__activities_attributed') }}
+    select * from {{ ref('int_accounts__activities_attributed') }}
 
 ),
 
 contacts as (
 
-    select * from {{ ref('int_crm__contacts_attributed') }}
+    select * from {{ ref('int_accounts__contacts_attributed') }}
 
 ),
 
 milestones as (
 
-    select * from {{ ref('int_crm__onboarding_milestones_attributed') }}
+    select * from {{ ref('int_accounts__onboarding_milestones_attributed') }}
 
 ),
 
@@ -82,13 +82,13 @@ payments as (
 
 customer_accounts as (
 
-    select * from {{ ref('int_billing_customer_accounts') }}
+    select * from {{ ref('int_accounts__billing_customers') }}
 
 ),
 
 mrr_movements as (
 
-    select * from {{ ref('int_mrr_account_movements') }}
+    select * from {{ ref('int_revenue__mrr_account_movements') }}
 
 ),
 

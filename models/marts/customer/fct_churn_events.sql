@@ -5,7 +5,7 @@
     month included and flagged. Nothing is dropped: a churn without a
     matching notice, or whose notice has no reason, is `unknown`.
 
-    Matching a churn notice (int_crm__churn_reasons_attributed, after CRM
+    Matching a churn notice (int_accounts__churn_reasons_attributed, after CRM
     merges) to the churn event of month m of its account:
     - the notice's effective date (local day of effective_at; the notice day
       when effective_at is blank) lies in month m widened by
@@ -46,7 +46,7 @@ movements as (
 
 months as (
 
-    select * from {{ ref('int_reporting_months') }}
+    select * from {{ ref('int_revenue__reporting_months') }}
 
 ),
 
@@ -58,7 +58,7 @@ accounts as (
 
 notices as (
 
-    select * from {{ ref('int_crm__churn_reasons_attributed') }}
+    select * from {{ ref('int_accounts__churn_reasons_attributed') }}
 
 ),
 

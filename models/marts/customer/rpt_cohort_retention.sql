@@ -12,7 +12,7 @@
     - at k months since start, for every complete month cohort + k: active
       members (MRR > 0 at cohort + k, a reactivated member counts again) and
       their MRR, every fct_mrr row converted at the cohort month's rates
-      (int_customer__fx_rates_by_month) so revenue retention is at constant
+      (int_revenue__fx_rates_at_cohort_month) so revenue retention is at constant
       currency; months a cohort has not reached are absent, not zero.
 
     A cohort needing a rate that is missing or stale fails the run naming
@@ -25,7 +25,7 @@ with
 
 months as (
 
-    select * from {{ ref('int_reporting_months') }}
+    select * from {{ ref('int_revenue__reporting_months') }}
 
 ),
 
@@ -43,7 +43,7 @@ accounts as (
 
 rates as (
 
-    select * from {{ ref('int_customer__fx_rates_by_month') }}
+    select * from {{ ref('int_revenue__fx_rates_at_cohort_month') }}
 
 ),
 

@@ -1,8 +1,8 @@
 {#
     Onboarding, time to value and adoption per start cohort × slice
     (metrics.md, Onboarding, adoption, time to value). Per-account facts in
-    int_customer__account_onboarding and
-    int_customer__account_core_feature_adoption; definitions in
+    int_onboarding__account_progress and
+    int_usage__core_feature_adoption; definitions in
     _customer__models.yml. In short:
 
     - start cohort: the account's first paid month (dim_accounts
@@ -37,13 +37,13 @@ accounts as (
 
 onboarding as (
 
-    select * from {{ ref('int_customer__account_onboarding') }}
+    select * from {{ ref('int_onboarding__account_progress') }}
 
 ),
 
 adoption as (
 
-    select * from {{ ref('int_customer__account_core_feature_adoption') }}
+    select * from {{ ref('int_usage__core_feature_adoption') }}
 
 ),
 

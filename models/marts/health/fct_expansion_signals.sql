@@ -40,13 +40,13 @@ product_days as (
 
 feature_days as (
 
-    select * from {{ ref('int_health__usage_feature_days') }}
+    select * from {{ ref('int_usage__feature_days') }}
 
 ),
 
 merge_map as (
 
-    select * from {{ ref('int_account_merge_map') }}
+    select * from {{ ref('int_accounts__merge_map') }}
 
 ),
 

@@ -30,14 +30,14 @@ with
 
 versions as (
 
-    select * from {{ ref('int_subscription_item_mrr') }}
+    select * from {{ ref('int_revenue__subscription_item_mrr') }}
     where not is_test
 
 ),
 
 rates as (
 
-    select * from {{ ref('int_fx_rates_by_month') }}
+    select * from {{ ref('int_revenue__fx_rates_by_month') }}
 
 ),
 
@@ -211,7 +211,7 @@ converted as (
         case
             when rates.reporting_rate is null
                 then {{ raise_error(
-                    "'FX rate missing for renewals: int_fx_rates_by_month has no '"
+                    "'FX rate missing for renewals: int_revenue__fx_rates_by_month has no '"
                     ~ " || outcomes.currency || ' rate for ' || cast(outcomes.rate_month as "
                     ~ dbt.type_string() ~ ")"
                 ) }}

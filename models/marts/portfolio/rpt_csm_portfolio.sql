@@ -21,7 +21,7 @@ with
 
 months as (
 
-    select * from {{ ref('int_reporting_months') }}
+    select * from {{ ref('int_revenue__reporting_months') }}
 
 ),
 
@@ -51,7 +51,7 @@ accounts as (
 
 activities as (
 
-    select * from {{ ref('int_crm__activities_attributed') }}
+    select * from {{ ref('int_accounts__activities_attributed') }}
 
 ),
 

@@ -14,7 +14,7 @@ customers as (
 
 merge_map as (
 
-    select * from {{ ref('int_account_merge_map') }}
+    select * from {{ ref('int_accounts__merge_map') }}
 
 ),
 

@@ -16,7 +16,7 @@ with
 
 items as (
 
-    select * from {{ ref('int_subscription_item_mrr') }}
+    select * from {{ ref('int_revenue__subscription_item_mrr') }}
 
 ),
 
@@ -28,7 +28,7 @@ features as (
 
 feature_usage as (
 
-    select * from {{ ref('int_customer__account_daily_feature_usage') }}
+    select * from {{ ref('int_usage__core_feature_days') }}
 
 ),
 

@@ -28,26 +28,26 @@ with
 
 items as (
 
-    select * from {{ ref('int_subscription_item_mrr') }}
+    select * from {{ ref('int_revenue__subscription_item_mrr') }}
     where not is_test
 
 ),
 
 months as (
 
-    select * from {{ ref('int_reporting_months') }}
+    select * from {{ ref('int_revenue__reporting_months') }}
 
 ),
 
 rates as (
 
-    select * from {{ ref('int_fx_rates_by_month') }}
+    select * from {{ ref('int_revenue__fx_rates_by_month') }}
 
 ),
 
 merge_map as (
 
-    select * from {{ ref('int_account_merge_map') }}
+    select * from {{ ref('int_accounts__merge_map') }}
 
 ),
 
@@ -396,7 +396,7 @@ converted as (
         case
             when rates.reporting_rate is null
                 then {{ raise_error(
-                    "'FX rate missing for contracted MRR: int_fx_rates_by_month has no '"
+                    "'FX rate missing for contracted MRR: int_revenue__fx_rates_by_month has no '"
                     ~ " || by_currency.currency || ' rate for ' || cast(by_currency.month as "
                     ~ dbt.type_string() ~ ")"
                 ) }}

@@ -51,19 +51,19 @@ product_days as (
 
 user_days as (
 
-    select * from {{ ref('int_health__usage_user_days') }}
+    select * from {{ ref('int_usage__user_days') }}
 
 ),
 
 feature_days as (
 
-    select * from {{ ref('int_health__usage_feature_days') }}
+    select * from {{ ref('int_usage__feature_days') }}
 
 ),
 
 merge_map as (
 
-    select * from {{ ref('int_account_merge_map') }}
+    select * from {{ ref('int_accounts__merge_map') }}
 
 ),
 

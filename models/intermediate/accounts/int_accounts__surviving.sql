@@ -16,13 +16,13 @@ crm_accounts as (
 
 merge_map as (
 
-    select * from {{ ref('int_account_merge_map') }}
+    select * from {{ ref('int_accounts__merge_map') }}
 
 ),
 
 customer_accounts as (
 
-    select * from {{ ref('int_billing_customer_accounts') }}
+    select * from {{ ref('int_accounts__billing_customers') }}
 
 ),
 

@@ -4,7 +4,7 @@
     Onboarding, adoption, time to value). Deliberately narrow: only events
     of core features (seed feature_catalog), counted by the local day of
     occurred_at in the reporting timezone. Events known at or after the
-    as-of instant are already left out by int_usage__events_attributed.
+    as-of instant are already left out by int_accounts__usage_events_attributed.
 
     The health score's daily usage rollups (models/intermediate/health/)
     read the same events at a wider grain; the two can later be unified
@@ -15,7 +15,7 @@ with
 
 events as (
 
-    select * from {{ ref('int_usage__events_attributed') }}
+    select * from {{ ref('int_accounts__usage_events_attributed') }}
 
 ),
 

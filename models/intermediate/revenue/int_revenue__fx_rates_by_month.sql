@@ -32,7 +32,7 @@ rates as (
 
 months as (
 
-    select * from {{ ref('int_reporting_months') }}
+    select * from {{ ref('int_revenue__reporting_months') }}
 
 ),
 
@@ -48,7 +48,7 @@ versions as (
             as first_contracted_month,
         least(coalesce({{ local_month('valid_to') }}, {{ as_of_month() }}), {{ as_of_month() }})
             as last_scheduled_month
-    from {{ ref('int_subscription_item_mrr') }}
+    from {{ ref('int_revenue__subscription_item_mrr') }}
     where
         not is_test
         and mrr_original <> 0

@@ -49,7 +49,7 @@ subscriptions as (
 
 customer_accounts as (
 
-    select * from {{ ref('int_billing_customer_accounts') }}
+    select * from {{ ref('int_accounts__billing_customers') }}
 
 ),
 

@@ -4,7 +4,7 @@
     the month's snapshot. Test customers and zero amounts contribute
     nothing.
 
-    Built from the change points of int_mrr_series_changes: a series' MRR is
+    Built from the change points of int_revenue__mrr_series_changes: a series' MRR is
     constant from one of its rows to the month before the next, so each row
     is spread over those months and no two rows of a series meet in one
     month: one row per account × product × currency × month, with no
@@ -16,7 +16,7 @@
     from the item versions, independently of the change points.
 
     A view: fct_mrr persists this grain once, and the other readers take a
-    slice of it (int_mrr_fx_effects only other currencies), so writing it
+    slice of it (int_revenue__mrr_fx_effects only other currencies), so writing it
     to disk a second time would cost more than spreading it again.
 #}
 
@@ -35,7 +35,7 @@ series as (
         product_id,
         currency,
         current_original
-    from {{ ref('int_mrr_series_changes') }}
+    from {{ ref('int_revenue__mrr_series_changes') }}
     where current_original <> 0
 
 )

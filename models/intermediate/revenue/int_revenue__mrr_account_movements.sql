@@ -11,7 +11,7 @@ with
 
 series as (
 
-    select * from {{ ref('int_mrr_series_changes') }}
+    select * from {{ ref('int_revenue__mrr_series_changes') }}
 
 ),
 

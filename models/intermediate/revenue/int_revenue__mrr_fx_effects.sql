@@ -17,7 +17,7 @@ with
 
 mrr as (
 
-    select * from {{ ref('int_mrr_original_by_month') }}
+    select * from {{ ref('int_revenue__mrr_original_by_month') }}
     where
         currency <> '{{ reporting_currency }}'
         and month < {{ as_of_month() }}
@@ -26,7 +26,7 @@ mrr as (
 
 rates as (
 
-    select * from {{ ref('int_fx_rates_by_month') }}
+    select * from {{ ref('int_revenue__fx_rates_by_month') }}
 
 ),
 

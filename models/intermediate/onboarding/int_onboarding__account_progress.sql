@@ -32,19 +32,19 @@ with
 
 items as (
 
-    select * from {{ ref('int_subscription_item_mrr') }}
+    select * from {{ ref('int_revenue__subscription_item_mrr') }}
 
 ),
 
 milestones as (
 
-    select * from {{ ref('int_crm__onboarding_milestones_attributed') }}
+    select * from {{ ref('int_accounts__onboarding_milestones_attributed') }}
 
 ),
 
 feature_usage as (
 
-    select * from {{ ref('int_customer__account_daily_feature_usage') }}
+    select * from {{ ref('int_usage__core_feature_days') }}
 
 ),
 

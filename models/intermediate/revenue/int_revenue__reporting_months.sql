@@ -15,7 +15,7 @@ with
 first_item as (
 
     select min(valid_from) as first_valid_from
-    from {{ ref('int_subscription_item_mrr') }}
+    from {{ ref('int_revenue__subscription_item_mrr') }}
     where valid_from < {{ as_of_instant() }}
 
 ),

@@ -20,7 +20,7 @@ with
 
 versions as (
 
-    select * from {{ ref('int_subscription_item_mrr') }}
+    select * from {{ ref('int_revenue__subscription_item_mrr') }}
     where
         has_paid_months
         and not is_test
@@ -30,7 +30,7 @@ versions as (
 
 rates as (
 
-    select * from {{ ref('int_fx_rates_by_month') }}
+    select * from {{ ref('int_revenue__fx_rates_by_month') }}
 
 ),
 
