@@ -278,7 +278,8 @@ def test_an_event_beyond_the_window_is_counted_late_and_scores_nothing(nights: N
     # The full refresh of a later night would take it in: it is attributed.
     assert query(
         nights.working,
-        "select count(*) from intermediate.int_accounts__usage_events_attributed where user_id = $user",
+        "select count(*) from intermediate.int_accounts__usage_events_attributed"
+        " where user_id = $user",
         {"user": BEYOND_WINDOW.user_id},
     ) == [(1,)]
 
