@@ -480,7 +480,7 @@ def run_reference(con: duckdb.DuckDBPyConnection, landing: Landing) -> None:
 
     Month m counts a version when it is in force at m's snapshot (the start of
     m+1, or for the as-of month the start of AS_OF_DATE): the months from the
-    one of valid_from to the one before valid_to's (metrics.md, Time).
+    one of valid_from to the one before valid_to's (docs/metrics.md, Time).
     """
     billing = landing.root / "billing"
     con.execute(

@@ -1,6 +1,6 @@
 """Run metadata: which night ran, when, with what outcome, checks and row counts.
 
-Kept in schema `run_metadata`, never in `marts` (marts_interface.md): the
+Kept in schema `run_metadata`, never in `marts` (docs/marts_interface.md): the
 marts of two runs on the same landing and AS_OF_DATE stay identical while
 each run's id and times differ.
 

@@ -1,4 +1,4 @@
-"""Run settings read from the environment (marts_interface.md, "How the pipeline is invoked")."""
+"""Run settings from the environment (docs/marts_interface.md, "How the pipeline is invoked")."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ expectations.register` stores the suites in the file context under
 `expectations/gx/`; the checks run the stored suites, and a test keeps the
 stored JSON equal to this module.
 
-Severity: `critical` expectations block the night (raw_contract.md, "What bad
+Severity: `critical` expectations block the night (docs/landing_contract.md, "What bad
 input gets": block); `warning` ones are reported in the check's metadata and
 the log. Raw suites run before dbt, mart suites on the working database after
 dbt and before publish.

@@ -1,5 +1,5 @@
 {#
-    The run's "today" (metrics.md, Time). The landing is taken as known at the
+    The run's "today" (docs/metrics.md, Time). The landing is taken as known at the
     start of AS_OF_DATE in the reporting timezone; facts at or after that
     instant are left out of the run and counted in the audit.
 #}

@@ -3,12 +3,12 @@
 
     Every staged row of an account fact gets one status:
       after_as_of         an event time at or after the run's as-of instant
-                          (ignored by this run, metrics.md Time);
+                          (ignored by this run, docs/metrics.md Time);
       missing_account_id  no account on the row;
       unknown_account     an account id the CRM does not know;
       attributed          mapped to its surviving account (after merges).
     `int_accounts__*_attributed` models keep the attributed rows; the audit keeps the
-    rest, so no row is dropped silently (raw_contract.md, "What bad input gets").
+    rest, so no row is dropped silently (docs/landing_contract.md, "What bad input gets").
 #}
 
 {% macro account_facts() %}

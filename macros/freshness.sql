@@ -1,6 +1,6 @@
 {#
     Source freshness is measured against the run's as-of instant, not the
-    wall clock (metrics.md, Time): rerunning a past night judges the landing
+    wall clock (docs/metrics.md, Time): rerunning a past night judges the landing
     as that night would have. `max_loaded_at` is compared in UTC.
 #}
 {% macro default__collect_freshness(source, loaded_at_field, filter) %}

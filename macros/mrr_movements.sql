@@ -1,5 +1,5 @@
 {#
-    The movement rules of metrics.md (MRR movements), shared by the account-
+    The movement rules of docs/metrics.md (MRR movements), shared by the account-
     and the product-level models. prev and cur are MRR(m−1) and MRR(m), both
     at month m's rates; last_paid_month is the latest month before m with
     MRR > 0 (NULL when none).

@@ -1,6 +1,6 @@
 {#
     Nightly snapshot of the CRM attributes a health score depends on
-    (metrics.md, Customer health score: "account attributes as they were
+    (docs/metrics.md, Customer health score: "account attributes as they were
     that day"). See _snapshots.yml for how validity is stamped.
 #}
 

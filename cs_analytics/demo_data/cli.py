@@ -28,7 +28,7 @@ def yesterday_utc() -> date:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m cs_analytics.demo_data",
-        description="Write a synthetic landing folder (raw_contract.md) plus _truth/.",
+        description="Write a synthetic landing folder (docs/landing_contract.md) plus _truth/.",
     )
     p.add_argument("--accounts", type=int, default=DEFAULT_ACCOUNTS)
     p.add_argument(

@@ -1,6 +1,6 @@
 """--dirty: plant the defects real landings have, and count exactly what was planted.
 
-Defects (raw_contract.md, "What bad input gets"): re-sent exact duplicate rows,
+Defects (docs/landing_contract.md, "What bad input gets"): re-sent exact duplicate rows,
 conflicting duplicates in crm/accounts, orphan usage events, late-arriving
 events, a one-day gap in the EUR rates and one malformed line in
 support/tickets.csv. Every planted row is counted in `_truth/defects.json`

@@ -52,7 +52,7 @@ class Version:
         return self._amount
 
     def mrr_minor(self) -> Fraction:
-        """Item MRR in minor units, exact (metrics.md, MRR)."""
+        """Item MRR in minor units, exact (docs/metrics.md, MRR)."""
         return self.interval_amount() / self.plan.interval
 
     def seats(self) -> int:

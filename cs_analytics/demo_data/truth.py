@@ -1,6 +1,6 @@
 """Ground truth under `_truth/`, what the warehouse must reproduce.
 
-`mrr.parquet` follows metrics.md (MRR, Time) applied to the landing as
+`mrr.parquet` follows docs/metrics.md (MRR, Time) applied to the landing as
 exported at the end date, in exact rational arithmetic:
 
 * item MRR = (per_seat: quantity x unit_amount; flat: unit_amount)

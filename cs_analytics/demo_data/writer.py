@@ -1,4 +1,4 @@
-"""Turning column lists into landing files (CSV or Parquet), per raw_contract.md.
+"""Turning column lists into landing files (CSV or Parquet), per docs/landing_contract.md.
 
 The simulation keeps timestamps as int seconds (UTC), dates as int day numbers
 and money as Decimal; this module is the one place that decides how they look
@@ -27,7 +27,7 @@ from cs_analytics.landing.contract import Table
 Columns = dict[str, list]
 
 # Contract "timestamp" columns that the generator writes as dates (a local day in
-# the reporting timezone, metrics.md Time), on top of the contract's date columns.
+# the reporting timezone, docs/metrics.md Time), on top of the contract's date columns.
 DATE_COLUMNS: frozenset[tuple[str, str]] = frozenset(
     {
         ("billing/subscription_items", "valid_from"),

@@ -1,1 +1,1 @@
-"""Reading a landing folder (raw_contract.md) into the working warehouse."""
+"""Reading a landing folder (docs/landing_contract.md) into the working warehouse."""

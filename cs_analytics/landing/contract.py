@@ -1,4 +1,4 @@
-"""The landing contract of ../shared/spec/raw_contract.md as data.
+"""The landing contract of docs/landing_contract.md as data.
 
 Ingestion checks landings against it, the demo generator writes it, and a test
 keeps the dbt sources in step with it, so the contract is written down once.

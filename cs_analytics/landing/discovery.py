@@ -25,7 +25,8 @@ class LandingError(Exception):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__(
-            "landing does not match raw_contract.md:\n" + "\n".join(f"  - {p}" for p in problems)
+            "landing does not match docs/landing_contract.md:\n"
+            + "\n".join(f"  - {p}" for p in problems)
         )
 
 
@@ -61,7 +62,7 @@ def _table_files(landing_dir: Path, table: Table) -> list[Path]:
             and f.suffix.lower() in SUFFIXES
             and not any(part.startswith((".", "_")) for part in f.relative_to(folder).parts)
         ]
-    # Later file = later load (raw_contract.md), so the order is the sorted path.
+    # Later file = later load (docs/landing_contract.md), so the order is the sorted path.
     return sorted(found, key=lambda f: f.relative_to(landing_dir).as_posix())
 
 

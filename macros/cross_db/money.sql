@@ -1,5 +1,5 @@
 {#
-    Exact decimal arithmetic for money (metrics.md, Money).
+    Exact decimal arithmetic for money (docs/metrics.md, Money).
 
     DuckDB turns every decimal division into a DOUBLE; `divide_exact` instead
     divides the scaled integers (HUGEINT) and rounds half away from zero, so a

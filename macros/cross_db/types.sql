@@ -1,5 +1,5 @@
 {#
-    Exact decimal for money end to end (metrics.md, Money): 38 digits with 9
+    Exact decimal for money end to end (docs/metrics.md, Money): 38 digits with 9
     after the point keeps JPY totals and sub-cent MRR of annual plans exact.
 #}
 {% macro type_money() -%}

@@ -1,6 +1,6 @@
 {#
     The nightly recompute scope of the incremental health models
-    (metrics.md, Customer health score; raw_contract.md, late arrivals).
+    (docs/metrics.md, Customer health score; docs/landing_contract.md, late arrivals).
 
     A nightly run recomputes only the days from
         start = min(latest day already built, AS_OF_DATE - 1) - late_arrival_window_days

@@ -1,5 +1,5 @@
 {#
-    Exact arithmetic of the health score (metrics.md: bands are taken on the
+    Exact arithmetic of the health score (docs/metrics.md: bands are taken on the
     unrounded score, so no floating point may reach it).
 
     Every ratio the score needs is a ratio of integers (users, seats,

@@ -1,5 +1,5 @@
 {#
-    ROC AUC in SQL with ranks (metrics.md, backtest): the probability that a
+    ROC AUC in SQL with ranks (docs/metrics.md, backtest): the probability that a
     random positive (an account that churned) has a lower score than a
     random negative, ties counted half. With the rows ranked by score from
     high to low and tied rows given their average rank,

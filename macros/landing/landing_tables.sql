@@ -1,5 +1,5 @@
 {#
-    The landing tables of raw_contract.md as (source, table, primary key)
+    The landing tables of docs/landing_contract.md as (source, table, primary key)
     triples, for models that reconcile every table. A pytest keeps this list
     equal to the Python contract (cs_analytics/landing/contract.py).
 #}

@@ -1,5 +1,5 @@
 {#
-    The typed columns of each landing table (raw_contract.md), for the parse
+    The typed columns of each landing table (docs/landing_contract.md), for the parse
     audit. A pytest keeps this list equal to cs_analytics/landing/contract.py.
 #}
 {% macro landing_typed_columns() %}

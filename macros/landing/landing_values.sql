@@ -1,5 +1,5 @@
 {#
-    Reading landing values (raw_contract.md; metrics.md, Time).
+    Reading landing values (docs/landing_contract.md; docs/metrics.md, Time).
 
     Raw tables hold what the files said: text from CSV, typed values from
     Parquet. These macros turn either into typed, normalised values:

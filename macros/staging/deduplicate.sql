@@ -1,5 +1,5 @@
 {#
-    Keep one row per key (raw_contract.md): exact duplicates of a re-sent file
+    Keep one row per key (docs/landing_contract.md): exact duplicates of a re-sent file
     collapse, and of conflicting versions the first row in `order_by` wins
     (e.g. latest updated_at, then latest load). The audit counts what this drops.
 #}

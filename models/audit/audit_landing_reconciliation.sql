@@ -1,6 +1,6 @@
 {#
     Per landing table and run: rows in the files = rows staged + duplicates
-    removed + malformed lines quarantined (raw_contract.md, "What bad input
+    removed + malformed lines quarantined (docs/landing_contract.md, "What bad input
     gets"). Exact duplicates are identical rows (re-sent files); conflicting
     duplicates share a primary key with different content and were resolved
     by the staging model's ordering.

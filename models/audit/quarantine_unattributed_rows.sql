@@ -1,7 +1,7 @@
 {#
     Rows of account facts that cannot be attributed to a known account
     (usage events, tickets, NPS, activities, … of unknown accounts). They are
-    kept here with the reason rather than dropped (raw_contract.md).
+    kept here with the reason rather than dropped (docs/landing_contract.md).
 #}
 
 with

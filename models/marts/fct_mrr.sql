@@ -1,6 +1,6 @@
 {#
     Monthly recurring revenue per account × product × currency × month, at
-    the month-end snapshot (metrics.md, MRR). `mrr_original` is in the plan's
+    the month-end snapshot (docs/metrics.md, MRR). `mrr_original` is in the plan's
     currency; `mrr` in the reporting currency at that month's snapshot rate;
     ARR = 12 × MRR. The as-of month is reported as of the end of the day
     before AS_OF_DATE and flagged partial.

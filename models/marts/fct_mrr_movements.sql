@@ -1,5 +1,5 @@
 {#
-    MRR movements per account × month (metrics.md, MRR movements): new,
+    MRR movements per account × month (docs/metrics.md, MRR movements): new,
     reactivation, expansion (split into upsell and cross_sell rows),
     contraction, churn and the FX effect. Amounts are signed (+ new,
     reactivation, expansion; − contraction, churn; ± fx), in the reporting

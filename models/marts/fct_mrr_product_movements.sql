@@ -1,5 +1,5 @@
 {#
-    MRR movements per account × product × month (metrics.md, MRR movements):
+    MRR movements per account × product × month (docs/metrics.md, MRR movements):
     a product team's own new, reactivation, expansion, contraction and churn,
     plus the FX effect. Moving MRR between products shows here as churn or
     contraction on one and new or expansion on the other, and nets out in

@@ -1,5 +1,5 @@
 {#
-    The MRR bridge per month (metrics.md, MRR movements): opening MRR (m−1
+    The MRR bridge per month (docs/metrics.md, MRR movements): opening MRR (m−1
     at m−1's rates) + new + reactivation + expansion − contraction − churn
     + fx = closing MRR (m at m's rates), with account counts and contracted
     MRR. contraction_mrr and churn_mrr are positive numbers.

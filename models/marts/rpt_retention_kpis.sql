@@ -1,5 +1,5 @@
 {#
-    Retention and growth KPIs per month × slice × window (metrics.md,
+    Retention and growth KPIs per month × slice × window (docs/metrics.md,
     Retention and growth KPIs). The user-facing definitions live in
     _marts__models.yml; in short:
 

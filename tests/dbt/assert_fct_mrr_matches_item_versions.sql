@@ -2,7 +2,7 @@
     fct_mrr, spread from the change points, holds per currency and month
     exactly the MRR of the item versions paid in that month, recomputed here
     on a separate path: each version's paid range added up per currency with
-    a running sum of its start (+MRR) and end (−MRR) months (metrics.md, MRR).
+    a running sum of its start (+MRR) and end (−MRR) months (docs/metrics.md, MRR).
     A change point that is lost, doubled or spread over the wrong months
     shows as a difference.
 #}

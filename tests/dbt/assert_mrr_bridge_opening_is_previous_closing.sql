@@ -1,4 +1,4 @@
-{# metrics.md: opening(m) = closing(m−1), exactly; the first month opens at 0. #}
+{# docs/metrics.md: opening(m) = closing(m−1), exactly; the first month opens at 0. #}
 {{ config(severity='error') }}
 
 with

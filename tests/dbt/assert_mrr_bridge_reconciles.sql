@@ -1,5 +1,5 @@
 {#
-    metrics.md, MRR movements: opening + new + reactivation + expansion
+    docs/metrics.md, MRR movements: opening + new + reactivation + expansion
     − contraction − churn + fx = closing, every month, to the cent. fx is
     computed from rate changes, not as a remainder, and closing is read from
     fct_mrr while the movements come from the change points, so this can

@@ -1,5 +1,5 @@
 {#
-    The unsliced one-month KPIs agree with the MRR bridge (metrics.md,
+    The unsliced one-month KPIs agree with the MRR bridge (docs/metrics.md,
     Retention and growth KPIs; MRR movements), every month:
     - base_mrr is the opening MRR restated at the month's rates. The bridge
       has opening (m−1 at m−1's rates) and fx = Σ MRR_original(m−1) ×

@@ -1,5 +1,5 @@
 {#
-    raw_contract.md: versions of one subscription item must not overlap
+    docs/landing_contract.md: versions of one subscription item must not overlap
     (block). A version overlaps the next when it is still open (valid_to
     NULL) or ends after the next one starts.
 #}

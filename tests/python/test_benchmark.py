@@ -50,7 +50,7 @@ def snapshot(month: date, as_of: date) -> date:
 
 
 def python_mrr_by_month(landing: benchmark.Landing) -> dict[date, Decimal]:
-    """metrics.md applied literally: every version, every month, in force at the snapshot?"""
+    """docs/metrics.md applied literally: every version, every month, in force at the snapshot?"""
     plans = {p["plan_id"]: p for p in rows(landing, "billing/plans")}
     subs = {s["subscription_id"]: s for s in rows(landing, "billing/subscriptions")}
     customers = {c["customer_id"]: c for c in rows(landing, "billing/customers")}

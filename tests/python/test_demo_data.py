@@ -2,7 +2,7 @@
 
 Small runs (40 accounts, one year) in temporary folders keep the file fast; the
 MRR truth is checked against an independent pandas + Decimal implementation of
-metrics.md read back from the written CSVs.
+docs/metrics.md read back from the written CSVs.
 """
 
 from __future__ import annotations
@@ -345,7 +345,7 @@ def test_prefix_stability(landing: Path, early_landing: Path) -> None:
 
 # ---------------------------------------------------------------- ground truth
 def _independent_mrr(landing: Path, start: date, end: date) -> dict[tuple, Decimal]:
-    """metrics.md MRR recomputed from the CSVs with pandas and Decimal."""
+    """docs/metrics.md MRR recomputed from the CSVs with pandas and Decimal."""
     items = read_table(landing, "billing/subscription_items")
     subs = read_table(landing, "billing/subscriptions").set_index("subscription_id")
     plans = read_table(landing, "billing/plans").set_index("plan_id")

@@ -1,4 +1,4 @@
-"""Landing ingestion against raw_contract.md: what is accepted, what is refused, what is kept."""
+"""Landing ingestion against docs/landing_contract.md: what is accepted, refused and kept."""
 
 from __future__ import annotations
 

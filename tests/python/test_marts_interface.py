@@ -1,4 +1,4 @@
-"""The public interface of ../shared/spec/marts_interface.md: every relation with its columns.
+"""The public interface of docs/marts_interface.md: every relation with its columns.
 
 BI tools and acceptance tests outside the project read these names, so a
 missing relation or a renamed column is a broken contract even when every

@@ -9,7 +9,7 @@ fct_mrr_movements with what the playbook computed.
 Why the two conventions agree here: every playbook date is the 1st of a month
 and `end_date` is exclusive, so the playbook's "month m is covered when
 start_date <= m < end_date" is exactly our month-end snapshot rule
-(metrics.md, Time: a version counts for m when valid_from < start(m+1) <=
+(docs/metrics.md, Time: a version counts for m when valid_from < start(m+1) <=
 valid_to). A period [2018-11-01, 2019-02-01) counts in Nov, Dec and Jan in both
 and churns in Feb in both. The playbook never lets a customer become "new"
 twice (`is_first_month` is the first active month ever), which is our default
@@ -75,7 +75,7 @@ CATEGORIES: dict[str, str] = {
     "churn": "churn",
 }
 # Months where we believe the reference is wrong, with the reason. None so far:
-# every month of expected_monthly.csv was recomputed by hand under metrics.md
+# every month of expected_monthly.csv was recomputed by hand under docs/metrics.md
 # and agrees (see the module docstring).
 EXCLUDED_MONTHS: dict[date, str] = {}
 
@@ -103,7 +103,7 @@ def money(value: object) -> Decimal:
 
 
 def playbook_landing_rows(periods: list[dict[str, str]]) -> dict[str, list[dict[str, str]]]:
-    """The playbook's periods in the shape of raw_contract.md (CSV text, dates without time).
+    """The playbook's periods as docs/landing_contract.md lands them (CSV text, bare dates).
 
     One CRM account and one USD billing customer per playbook customer, one
     product with one flat monthly plan, and per period one subscription with a

@@ -1,6 +1,6 @@
 {#
     Usage events the incremental rollups left out because they landed after
-    their knowledge day's late-arrival window (raw_contract.md: "usage event
+    their knowledge day's late-arrival window (docs/landing_contract.md: "usage event
     arriving after the late-arrival window: included by a full refresh;
     counted as late by the incremental run"). Per knowledge day (local date
     of received_at): events attributed this run against events in each

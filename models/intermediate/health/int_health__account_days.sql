@@ -3,7 +3,7 @@
     and local day on which it pays (an item with MRR > 0 out of trial in
     force at the end of the day), up to the day before AS_OF_DATE.
 
-    Attributes are those in force that day (metrics.md: "account attributes
+    Attributes are those in force that day (docs/metrics.md: "account attributes
     as they were that day"): the snapshot version valid at the end of the day
     (snap_crm_account_attributes, stamped with each night's as-of instant;
     the end of day d is the as-of instant of the night that first scores d),

@@ -1,7 +1,7 @@
 {#
     Per surviving account x billing product x local day: the product's item
     versions in force at the end of the day (valid_from < end of day <=
-    valid_to, the month-end snapshot rule of metrics.md applied to days),
+    valid_to, the month-end snapshot rule of docs/metrics.md applied to days),
     their licensed seats and plan tier, and whether the account pays for the
     product that day (an item with MRR > 0 out of trial). Test customers are
     excluded.

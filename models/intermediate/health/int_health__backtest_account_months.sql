@@ -1,5 +1,5 @@
 {#
-    The population of the health backtest (metrics.md, Backtest): every
+    The population of the health backtest (docs/metrics.md, Backtest): every
     account-month whose month-end score exists (the account pays at the end
     of the month's last local day), whose following 90 days are fully
     observed before AS_OF_DATE, and that had no churn notice pending at

@@ -1,7 +1,7 @@
 {#
     The seven health components per paying account and day, each 0-100 or
     NULL for "no data", computed only from what was known by the end of the
-    day (metrics.md, Customer health score). Rules, inputs and readings are
+    day (docs/metrics.md, Customer health score). Rules, inputs and readings are
     documented in _health__models.yml; windows are counted with running
     interval sums (macros/health/health_windows.sql).
 

@@ -1,5 +1,5 @@
 {#
-    Onboarding and time to value per account that has paid (metrics.md,
+    Onboarding and time to value per account that has paid (docs/metrics.md,
     Onboarding, adoption, time to value). Days are local calendar days in
     the reporting timezone; day 0 is the day of the first paid instant.
 

@@ -1,5 +1,5 @@
 {#
-    Contracted MRR (CMRR) per month (metrics.md, MRR: CMRR): MRR(m) plus the
+    Contracted MRR (CMRR) per month (docs/metrics.md, MRR: CMRR): MRR(m) plus the
     signed changes that take effect after the snapshot, plus won
     opportunities not yet in billing, minus accounts that gave notice.
 

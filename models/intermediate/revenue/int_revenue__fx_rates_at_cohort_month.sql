@@ -1,5 +1,5 @@
 {#
-    FX rates for converting MRR at a chosen month's snapshot (metrics.md,
+    FX rates for converting MRR at a chosen month's snapshot (docs/metrics.md,
     Currency), for constant-currency cohort retention: revenue of every
     month of a cohort is converted at the cohort month's rates.
 

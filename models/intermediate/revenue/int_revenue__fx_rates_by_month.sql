@@ -1,6 +1,6 @@
 {#
     The FX rate of each month's snapshot, for every currency that month's
-    movements need (metrics.md, MRR: Currency).
+    movements need (docs/metrics.md, MRR: Currency).
 
     A currency needs month m's rate when it has MRR in m, m−1 (movements
     restate m−1 at m's rates) or m−12 (trailing-12 retention), read off the

@@ -1,7 +1,7 @@
 {#
     Per account, the months in which its MRR changed: previous and current
     MRR, both at m's rates (constant currency), the movement class
-    (metrics.md, MRR movements) and, for expansions, the cross-sell part:
+    (docs/metrics.md, MRR movements) and, for expansions, the cross-sell part:
     MRR in m on products with no MRR in m−1, capped at the expansion; the
     rest is upsell. A month whose changes net out across products (MRR moved
     from one product to another) has movement_type NULL.

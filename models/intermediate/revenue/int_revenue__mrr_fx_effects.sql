@@ -1,5 +1,5 @@
 {#
-    The currency effect per account × product × month (metrics.md, MRR
+    The currency effect per account × product × month (docs/metrics.md, MRR
     movements: fx): Σ over the product's currencies of MRR_original(m−1) ×
     (rate(m) − rate(m−1)), computed from the rate change itself, not as what
     the bridge leaves over, so the bridge identity is a real check.

@@ -1,6 +1,6 @@
 {#
     MRR in the plan's currency per account × product × currency × reporting
-    month (metrics.md, MRR): the sum of the paid item versions in force at
+    month (docs/metrics.md, MRR): the sum of the paid item versions in force at
     the month's snapshot. Test customers and zero amounts contribute
     nothing.
 

@@ -1,7 +1,7 @@
 {#
     Per account × product, the months in which the product's MRR changed:
     previous and current MRR, both at m's rates (constant currency), the
-    latest earlier paid month and the movement class (metrics.md, MRR
+    latest earlier paid month and the movement class (docs/metrics.md, MRR
     movements). A product's MRR moved between currencies with no net change
     at m's rates has no movement (movement_type NULL).
 #}

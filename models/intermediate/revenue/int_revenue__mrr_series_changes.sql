@@ -1,6 +1,6 @@
 {#
     The months in which an account's MRR changes, and every one of its
-    account × product × currency series in those months (metrics.md, MRR
+    account × product × currency series in those months (docs/metrics.md, MRR
     movements): previous and current MRR, in the plan currency and at the
     month's rates.
 

@@ -1,6 +1,6 @@
 {#
     The reporting calendar: every month from the first month any subscription
-    item starts to the month containing AS_OF_DATE (metrics.md, Time).
+    item starts to the month containing AS_OF_DATE (docs/metrics.md, Time).
 
     `snapshot_at` is the instant whose state a month reports: the start of the
     next month in the reporting timezone, or, for the partial as-of month,

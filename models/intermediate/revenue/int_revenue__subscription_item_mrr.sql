@@ -1,7 +1,7 @@
 {#
     Every version of every subscription item with its monthly recurring
     revenue in the plan's currency and the range of reporting months whose
-    month-end snapshot it is paid in (metrics.md, MRR and Time).
+    month-end snapshot it is paid in (docs/metrics.md, MRR and Time).
 
     Item MRR = (per_seat: quantity × unit_amount; flat: unit_amount)
                × (1 − discount_percent / 100) ÷ billing_interval_months,

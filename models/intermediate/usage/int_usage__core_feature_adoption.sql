@@ -1,6 +1,6 @@
 {#
     30-day core-feature adoption of every account paying at the as-of
-    snapshot (metrics.md, Onboarding, adoption, time to value): of the core
+    snapshot (docs/metrics.md, Onboarding, adoption, time to value): of the core
     features (seed feature_catalog) of the products the account pays for at
     the snapshot, the share it used in the 30 days before AS_OF_DATE (the
     local days AS_OF_DATE − 30 … AS_OF_DATE − 1). Adopted = share ≥ 50 %,

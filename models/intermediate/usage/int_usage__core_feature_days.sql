@@ -1,6 +1,6 @@
 {#
     Core-feature usage per account × local day × feature: the one pass over
-    the usage events that time to value and adoption need (metrics.md,
+    the usage events that time to value and adoption need (docs/metrics.md,
     Onboarding, adoption, time to value). Deliberately narrow: only events
     of core features (seed feature_catalog), counted by the local day of
     occurred_at in the reporting timezone. Events known at or after the

@@ -1,5 +1,5 @@
 {#
-    One row per account churn event (metrics.md, Churn cohorts, Churn
+    One row per account churn event (docs/metrics.md, Churn cohorts, Churn
     reasons): every account-level `churn` movement of fct_mrr_movements (the
     first month whose snapshot is 0 after a paying one), the partial as-of
     month included and flagged. Nothing is dropped: a churn without a

@@ -1,5 +1,5 @@
 {#
-    Churned MRR and accounts per month × churn category (metrics.md, Churn
+    Churned MRR and accounts per month × churn category (docs/metrics.md, Churn
     reasons): fct_churn_events summed by voluntary and avoidability
     category. Every reporting month appears with every category pair of the
     taxonomy seed (plus unknown × unknown), quiet months at zero, so BI can

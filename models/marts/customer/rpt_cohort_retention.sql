@@ -1,6 +1,6 @@
 {#
     Logo and revenue retention by cohort × months since start × slice
-    (metrics.md, Churn cohorts). User-facing definitions in
+    (docs/metrics.md, Churn cohorts). User-facing definitions in
     _customer__models.yml; in short:
 
     - member: an account (slices all, segment, touch_model, region: current

@@ -1,6 +1,6 @@
 {#
     Onboarding, time to value and adoption per start cohort × slice
-    (metrics.md, Onboarding, adoption, time to value). Per-account facts in
+    (docs/metrics.md, Onboarding, adoption, time to value). Per-account facts in
     int_onboarding__account_progress and
     int_usage__core_feature_adoption; definitions in
     _customer__models.yml. In short:

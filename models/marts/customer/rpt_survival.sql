@@ -1,5 +1,5 @@
 {#
-    Kaplan–Meier survival of time to first churn (metrics.md, Churn
+    Kaplan–Meier survival of time to first churn (docs/metrics.md, Churn
     cohorts, Survival), per slice × cohort year × months since start.
 
     - Member: an account with a complete cohort month (first month with MRR

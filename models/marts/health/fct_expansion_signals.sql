@@ -1,5 +1,5 @@
 {#
-    Expansion signals (metrics.md, Expansion signals): one row per account,
+    Expansion signals (docs/metrics.md, Expansion signals): one row per account,
     day and signal of the registry seed that fires that day, with the value
     measured and the threshold it met, from what was known by the end of the
     day. The metrics a registry row may name, and what its window_days means

@@ -1,6 +1,6 @@
 {#
     One row per term end of a subscription item on a multi-month billing
-    interval (metrics.md, CSM portfolio and renewals): the item's term ends
+    interval (docs/metrics.md, CSM portfolio and renewals): the item's term ends
     fall every `billing_interval_months` months after it first paid
     (the start of its first paid version, after any trial), for as long as
     the item is in force just before the term end. Term ends up to 90 days

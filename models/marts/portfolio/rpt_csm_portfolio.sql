@@ -1,5 +1,5 @@
 {#
-    Each CSM's book per month (metrics.md, CSM portfolio and renewals), at
+    Each CSM's book per month (docs/metrics.md, CSM portfolio and renewals), at
     the month's snapshot day (the last local day the month's snapshot
     covers; the day before AS_OF_DATE for the partial as-of month):
     - accounts, mrr: the paying accounts the CSM owned that day and their
