@@ -11,18 +11,44 @@
     rest, so no row is dropped silently (docs/landing_contract.md, "What bad input gets").
 #}
 
+{#
+    The account facts: each staging model, the model keeping its attributed
+    rows, and the event times compared with the as-of instant. The landing
+    table and the row key (for the quarantine) come from the contract: the
+    source's primary key, its columns joined by ':'.
+#}
 {% macro account_facts() %}
-    {{ return([
-        {'model': 'stg_usage__events', 'attributed_model': 'int_accounts__usage_events_attributed', 'table': 'usage/events', 'key': 'event_id', 'known_at': ['occurred_at', 'received_at']},
-        {'model': 'stg_usage__users', 'attributed_model': 'int_accounts__usage_users_attributed', 'table': 'usage/users', 'key': 'user_id', 'known_at': ['created_at']},
-        {'model': 'stg_support__tickets', 'attributed_model': 'int_accounts__tickets_attributed', 'table': 'support/tickets', 'key': 'ticket_id', 'known_at': ['created_at']},
-        {'model': 'stg_crm__nps_responses', 'attributed_model': 'int_accounts__nps_responses_attributed', 'table': 'crm/nps_responses', 'key': 'response_id', 'known_at': ['responded_at']},
-        {'model': 'stg_crm__activities', 'attributed_model': 'int_accounts__activities_attributed', 'table': 'crm/activities', 'key': 'activity_id', 'known_at': ['occurred_at']},
-        {'model': 'stg_crm__contacts', 'attributed_model': 'int_accounts__contacts_attributed', 'table': 'crm/contacts', 'key': 'contact_id', 'known_at': ['created_at']},
-        {'model': 'stg_crm__opportunities', 'attributed_model': 'int_accounts__opportunities_attributed', 'table': 'crm/opportunities', 'key': 'opportunity_id', 'known_at': ['created_at']},
-        {'model': 'stg_crm__onboarding_milestones', 'attributed_model': 'int_accounts__onboarding_milestones_attributed', 'table': 'crm/onboarding_milestones', 'key': "account_id || ':' || milestone", 'known_at': []},
-        {'model': 'stg_crm__churn_reasons', 'attributed_model': 'int_accounts__churn_reasons_attributed', 'table': 'crm/churn_reasons', 'key': "account_id || ':' || coalesce(subscription_id, '')", 'known_at': ['notice_at']},
-    ]) }}
+    {% set facts = [
+        {'model': 'stg_usage__events', 'attributed_model': 'int_accounts__usage_events_attributed', 'known_at': ['occurred_at', 'received_at']},
+        {'model': 'stg_usage__users', 'attributed_model': 'int_accounts__usage_users_attributed', 'known_at': ['created_at']},
+        {'model': 'stg_support__tickets', 'attributed_model': 'int_accounts__tickets_attributed', 'known_at': ['created_at']},
+        {'model': 'stg_crm__nps_responses', 'attributed_model': 'int_accounts__nps_responses_attributed', 'known_at': ['responded_at']},
+        {'model': 'stg_crm__activities', 'attributed_model': 'int_accounts__activities_attributed', 'known_at': ['occurred_at']},
+        {'model': 'stg_crm__contacts', 'attributed_model': 'int_accounts__contacts_attributed', 'known_at': ['created_at']},
+        {'model': 'stg_crm__opportunities', 'attributed_model': 'int_accounts__opportunities_attributed', 'known_at': ['created_at']},
+        {'model': 'stg_crm__onboarding_milestones', 'attributed_model': 'int_accounts__onboarding_milestones_attributed', 'known_at': []},
+        {'model': 'stg_crm__churn_reasons', 'attributed_model': 'int_accounts__churn_reasons_attributed', 'known_at': ['notice_at']},
+    ] %}
+    {% for fact in facts %}
+        {% set source_name, table_name = fact.model[4:].split('__') %}
+        {% set table = cs_analytics.landing_table(source_name, table_name) %}
+        {% do fact.update({'table': table.path, 'key': cs_analytics.row_key(table.primary_key)}) %}
+    {% endfor %}
+    {{ return(facts) }}
+{% endmacro %}
+
+{# A text key of a row from its key columns: the one column, or all joined by ':'. #}
+{% macro row_key(columns) %}
+    {% if columns | length == 0 %}
+        {{ return('null') }}
+    {% elif columns | length == 1 %}
+        {{ return(columns[0]) }}
+    {% endif %}
+    {% set parts = [] %}
+    {% for column in columns %}
+        {% do parts.append('coalesce(cast(' ~ column ~ ' as ' ~ dbt.type_string() ~ "), '')") %}
+    {% endfor %}
+    {{ return(parts | join(" || ':' || ")) }}
 {% endmacro %}
 
 {% macro account_fact(model) %}

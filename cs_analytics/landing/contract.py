@@ -1,15 +1,43 @@
-"""The landing contract of docs/landing_contract.md as data.
+"""The landing contract of docs/landing_contract.md, read from its one home: the dbt sources.
 
-Ingestion checks landings against it, the demo generator writes it, and a test
-keeps the dbt sources in step with it, so the contract is written down once.
+Each `models/staging/<system>/_<system>__sources.yml` declares the raw tables of
+one source system. Their `config.meta` is the contract:
+
+table meta
+    primary_key        columns identifying a row; staging keeps one row per key
+    deduplicate_order  the order whose first row wins among rows of one key
+    required           true for a table whose absence stops the run (default false)
+
+column meta (all optional)
+    type        string (default), timestamp, date, decimal, integer or boolean
+    optional    true for a column a file may lack (it lands as null)
+    blank       block: an empty value stops the night (a number depends on it);
+                warn: counted in the audit and reported;
+                allow: the contract expects empties here (counted only).
+                Default: block for primary key columns, warn for the others.
+    unparsable  block or warn (default) for a typed value that does not parse
+
+Ingestion (before dbt runs) and the GX raw suites read it here; the dbt macros
+read the same meta from `graph.sources`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
 
 ColumnType = Literal["string", "timestamp", "date", "decimal", "integer", "boolean"]
+BlankRule = Literal["block", "warn", "allow"]
+UnparsableRule = Literal["block", "warn"]
+
+STAGING_DIR = Path(__file__).resolve().parents[2] / "models" / "staging"
+COLUMN_TYPES = ("string", "timestamp", "date", "decimal", "integer", "boolean")
+BLANK_RULES = ("block", "warn", "allow")
+UNPARSABLE_RULES = ("block", "warn")
 
 
 @dataclass(frozen=True)
@@ -17,6 +45,12 @@ class Column:
     name: str
     type: ColumnType = "string"
     optional: bool = False
+    blank: BlankRule = "warn"
+    unparsable: UnparsableRule = "warn"
+
+    @property
+    def is_typed(self) -> bool:
+        return self.type != "string"
 
 
 @dataclass(frozen=True)
@@ -26,6 +60,7 @@ class Table:
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
     required: bool = False
+    deduplicate_order: tuple[str, ...] = ("_loaded_at desc", "_source_row desc")
 
     @property
     def path(self) -> str:
@@ -46,186 +81,85 @@ class Table:
         return tuple(c.name for c in self.columns)
 
 
-def _cols(spec: str) -> tuple[Column, ...]:
-    """Parse 'name:type' words; a trailing '?' marks an optional column."""
-    columns = []
-    for word in spec.split():
-        name, _, type_ = word.partition(":")
-        optional = type_.endswith("?")
-        columns.append(Column(name, (type_.rstrip("?") or "string"), optional))  # type: ignore[arg-type]
-    return tuple(columns)
+class ContractError(ValueError):
+    """The sources YAML does not state a valid contract."""
 
 
-TABLES: tuple[Table, ...] = (
-    # ---------- crm
-    Table(
-        "crm",
-        "accounts",
-        _cols(
-            "account_id account_name industry region country employee_count:integer"
-            " segment touch_model csm_owner_id created_at:timestamp updated_at:timestamp"
-            " merged_into_account_id"
-        ),
-        ("account_id",),
-        required=True,
-    ),
-    Table("crm", "users", _cols("user_id full_name email role team"), ("user_id",)),
-    Table(
-        "crm",
-        "contacts",
-        _cols(
-            "contact_id account_id full_name email title is_executive_sponsor:boolean"
-            " created_at:timestamp"
-        ),
-        ("contact_id",),
-    ),
-    Table(
-        "crm",
-        "opportunities",
-        _cols(
-            "opportunity_id account_id opportunity_type stage is_won:boolean"
-            " is_closed:boolean amount:decimal currency product_id close_date:date"
-            " contract_start_date:date contract_end_date:date created_at:timestamp"
-        ),
-        ("opportunity_id",),
-    ),
-    Table(
-        "crm",
-        "activities",
-        _cols("activity_id account_id user_id activity_type occurred_at:timestamp"),
-        ("activity_id",),
-    ),
-    Table(
-        "crm",
-        "nps_responses",
-        _cols("response_id account_id contact_id score:integer responded_at:timestamp comment"),
-        ("response_id",),
-    ),
-    Table(
-        "crm",
-        "onboarding_milestones",
-        _cols("account_id milestone due_at:timestamp completed_at:timestamp"),
-        ("account_id", "milestone"),
-    ),
-    Table(
-        "crm",
-        "churn_reasons",
-        _cols(
-            "account_id subscription_id reason_code notice_at:timestamp"
-            " effective_at:timestamp comment"
-        ),
-        ("account_id", "subscription_id"),
-    ),
-    # ---------- billing
-    Table(
-        "billing",
-        "customers",
-        _cols("customer_id account_id currency created_at:timestamp is_test:boolean"),
-        ("customer_id",),
-        required=True,
-    ),
-    Table(
-        "billing",
-        "products",
-        _cols("product_id product_name product_family"),
-        ("product_id",),
-        required=True,
-    ),
-    Table(
-        "billing",
-        "plans",
-        _cols(
-            "plan_id product_id plan_name pricing_model billing_interval_months:integer"
-            " unit_amount:decimal currency tier_rank:integer? included_seats:integer?"
-        ),
-        ("plan_id",),
-        required=True,
-    ),
-    Table(
-        "billing",
-        "subscriptions",
-        _cols(
-            "subscription_id customer_id status created_at:timestamp"
-            " trial_end_at:timestamp canceled_at:timestamp ended_at:timestamp"
-        ),
-        ("subscription_id",),
-        required=True,
-    ),
-    Table(
-        "billing",
-        "subscription_items",
-        _cols(
-            "subscription_item_id subscription_id plan_id quantity:integer"
-            " unit_amount:decimal discount_percent:decimal valid_from:timestamp"
-            " valid_to:timestamp"
-        ),
-        ("subscription_item_id", "valid_from"),
-        required=True,
-    ),
-    Table(
-        "billing",
-        "invoices",
-        _cols(
-            "invoice_id customer_id subscription_id status currency amount_due:decimal"
-            " amount_paid:decimal issued_at:timestamp due_at:timestamp paid_at:timestamp"
-            " period_start:timestamp period_end:timestamp"
-        ),
-        ("invoice_id",),
-    ),
-    Table(
-        "billing",
-        "invoice_lines",
-        _cols(
-            "invoice_line_id invoice_id subscription_item_id plan_id amount:decimal"
-            " quantity:integer period_start:timestamp period_end:timestamp"
-            " is_proration:boolean"
-        ),
-        ("invoice_line_id",),
-    ),
-    Table(
-        "billing",
-        "payments",
-        _cols(
-            "payment_id invoice_id amount:decimal currency status"
-            " attempted_at:timestamp failure_code"
-        ),
-        ("payment_id",),
-    ),
-    Table(
-        "billing",
-        "refunds",
-        _cols("refund_id invoice_id amount:decimal currency created_at:timestamp reason"),
-        ("refund_id",),
-    ),
-    Table(
-        "billing",
-        "fx_rates",
-        _cols("rate_date:date currency usd_per_unit:decimal"),
-        ("rate_date", "currency"),
-    ),
-    # ---------- usage
-    Table(
-        "usage",
-        "users",
-        _cols("user_id account_id created_at:timestamp deactivated_at:timestamp role"),
-        ("user_id",),
-    ),
-    Table(
-        "usage",
-        "events",
-        _cols("event_id account_id user_id event_name occurred_at:timestamp received_at:timestamp"),
-        ("event_id",),
-    ),
-    # ---------- support
-    Table(
-        "support",
-        "tickets",
-        _cols(
-            "ticket_id account_id priority status category created_at:timestamp"
-            " first_response_at:timestamp solved_at:timestamp csat_score:integer"
-        ),
-        ("ticket_id",),
-    ),
+def _meta(entry: dict[str, Any]) -> dict[str, Any]:
+    return (entry.get("config") or {}).get("meta") or {}
+
+
+def _choice(where: str, key: str, value: Any, allowed: tuple[str, ...]) -> Any:
+    if value not in allowed:
+        raise ContractError(f"{where}: meta {key} must be one of {allowed}, got {value!r}")
+    return value
+
+
+def _column(where: str, entry: dict[str, Any], primary_key: tuple[str, ...]) -> Column:
+    meta = _meta(entry)
+    name = entry["name"]
+    where = f"{where}.{name}"
+    default_blank = "block" if name in primary_key else "warn"
+    return Column(
+        name=name,
+        type=_choice(where, "type", meta.get("type", "string"), COLUMN_TYPES),
+        optional=bool(meta.get("optional", False)),
+        blank=_choice(where, "blank", meta.get("blank", default_blank), BLANK_RULES),
+        unparsable=_choice(where, "unparsable", meta.get("unparsable", "warn"), UNPARSABLE_RULES),
+    )
+
+
+def _table(system: str, entry: dict[str, Any]) -> Table:
+    where = f"{system}/{entry['name']}"
+    meta = _meta(entry)
+    if "primary_key" not in meta or "deduplicate_order" not in meta:
+        raise ContractError(f"{where}: meta primary_key and deduplicate_order are required")
+    primary_key = tuple(meta["primary_key"])
+    columns = tuple(
+        _column(where, c, primary_key)
+        for c in entry.get("columns", [])
+        # `_loaded_at`, `_source_file`, `_source_row` are written by ingestion.
+        if not c["name"].startswith("_")
+    )
+    unknown = set(primary_key) - {c.name for c in columns}
+    if unknown:
+        raise ContractError(f"{where}: primary key column(s) {sorted(unknown)} are not columns")
+    if entry.get("identifier", f"{system}__{entry['name']}") != f"{system}__{entry['name']}":
+        raise ContractError(f"{where}: identifier must be {system}__{entry['name']}")
+    return Table(
+        system=system,
+        name=entry["name"],
+        columns=columns,
+        primary_key=primary_key,
+        required=bool(meta.get("required", False)),
+        deduplicate_order=tuple(meta["deduplicate_order"]),
+    )
+
+
+def source_files(staging_dir: Path = STAGING_DIR) -> list[Path]:
+    return sorted(staging_dir.glob("*/_*__sources.yml"))
+
+
+@cache
+def load_tables(staging_dir: Path = STAGING_DIR) -> tuple[Table, ...]:
+    """Every landing table declared in the staging sources, in file then declaration order."""
+    tables = []
+    for path in source_files(staging_dir):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for source in document.get("sources", []):
+            tables += [_table(source["name"], entry) for entry in source.get("tables", [])]
+    if not tables:
+        raise ContractError(f"no landing tables declared under {staging_dir}")
+    return tuple(tables)
+
+
+# The order of the systems as docs/landing_contract.md lists them.
+_SYSTEM_ORDER = ("crm", "billing", "usage", "support")
+
+TABLES: tuple[Table, ...] = tuple(
+    sorted(
+        load_tables(),
+        key=lambda t: _SYSTEM_ORDER.index(t.system) if t.system in _SYSTEM_ORDER else 99,
+    )
 )
-
 TABLES_BY_PATH: dict[str, Table] = {t.path: t for t in TABLES}

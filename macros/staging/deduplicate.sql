@@ -16,3 +16,20 @@
     ) as ranked
     where _dedupe_rank = 1
 {%- endmacro %}
+
+{#
+    `deduplicate` by the landing table's own contract: its primary key and
+    de-duplication order from the source's meta (models/staging/*/_*__sources.yml).
+    The key columns are read from `relation` by name, so a staging model keeps
+    the contract's column names for them.
+#}
+{% macro deduplicate_source(relation, source_name, table_name) -%}
+    {%- set table = cs_analytics.landing_table(source_name, table_name) -%}
+    {%- if not execute -%}
+        select * from {{ relation }}
+    {%- else -%}
+        {{ cs_analytics.deduplicate(
+            relation, partition_by=table.primary_key, order_by=table.deduplicate_order
+        ) }}
+    {%- endif -%}
+{%- endmacro %}

@@ -1,10 +1,13 @@
 {#
-    Per landing table and typed column, this run: how many values were
-    present and how many did not parse (staging casts with try_cast, so such
-    a value would otherwise become NULL without a trace). One scan per table.
-    The blocking rule for revenue columns is the GX raw suites'
-    (expectations/suites.py, BLOCKING_PARSE_COLUMNS); this relation is the
-    record, and its test reports every unparsable value as a warning.
+    Per landing table and contract column, this run: how many values were
+    present, blank, and (typed columns) present but unparsable. Staging casts
+    with try_cast, so an unparsable value would otherwise become NULL without
+    a trace; a blank is counted whatever its rule. One scan per table.
+
+    What blocks is the contract's (models/staging/*/_*__sources.yml, column
+    meta `blank` and `unparsable`), enforced by the GX raw suites before dbt
+    runs; this relation is the record, and its test reports every unparsable
+    value as a warning.
 #}
 
 {%- set parsers = {
@@ -14,57 +17,55 @@
     'timestamp': cs_analytics.landing_timestamp,
     'boolean': cs_analytics.landing_boolean,
 } -%}
-{%- set typed = landing_typed_columns() -%}
+{%- set tables = landing_contract() -%}
 
 with
 
-{% for table_path, columns in typed.items() %}
-{%- set system, name = table_path.split('/') %}
-{{ system }}__{{ name }} as (
+{% for table in tables %}
+{{ table.system }}__{{ table.name }} as (
 
     select
-        {% for column, type in columns -%}
+        {% for column in table.columns -%}
+        {%- set text = landing_text(column.name) -%}
+        sum(case when {{ text }} is not null then 1 else 0 end) as {{ column.name }}__present,
+        {% if column.type != 'string' -%}
+        {%- set parsed = parsers[column.type](column.name) -%}
         sum(
-            case when {{ landing_text(column) }} is not null then 1 else 0 end
-        ) as {{ column }}__present,
-        sum(
-            case
-                when
-                    {{ landing_text(column) }} is not null
-                    and {{ parsers[type](column) }} is null
-                    then 1
-                else 0
-            end
-        ) as {{ column }}__unparsable,
+            case when {{ text }} is not null and {{ parsed }} is null then 1 else 0 end
+        ) as {{ column.name }}__unparsable,
         min(
-            case
-                when
-                    {{ landing_text(column) }} is not null
-                    and {{ parsers[type](column) }} is null
-                    then {{ landing_text(column) }}
-            end
-        ) as {{ column }}__example,
-        {% endfor %}
+            case when {{ text }} is not null and {{ parsed }} is null then {{ text }} end
+        ) as {{ column.name }}__example,
+        {% endif -%}
+        {% endfor -%}
         count(*) as rows_read
-    from {{ source(system, name) }}
+    from {{ source(table.system, table.name) }}
 
 ),
 {% endfor %}
 
 columns_audited as (
 
-    {% for table_path, columns in typed.items() %}
-    {%- set system, name = table_path.split('/') %}
+    {% for table in tables %}
     {%- set outer_loop = loop %}
-    {% for column, type in columns %}
+    {% for column in table.columns %}
     select
-        '{{ table_path }}' as table_path,
-        '{{ column }}' as column_name,
-        '{{ type }}' as landing_type,
-        coalesce({{ column }}__present, 0) as values_present,
-        coalesce({{ column }}__unparsable, 0) as values_unparsable,
-        {{ column }}__example as example_unparsable_value
-    from {{ system }}__{{ name }}
+        '{{ table.path }}' as table_path,
+        '{{ column.name }}' as column_name,
+        '{{ column.type }}' as landing_type,
+        '{{ column.blank }}' as blank_rule,
+        '{{ column.unparsable }}' as unparsable_rule,
+        rows_read,
+        coalesce({{ column.name }}__present, 0) as values_present,
+        rows_read - coalesce({{ column.name }}__present, 0) as values_blank,
+        {% if column.type != 'string' -%}
+        coalesce({{ column.name }}__unparsable, 0) as values_unparsable,
+        {{ column.name }}__example as example_unparsable_value
+        {%- else -%}
+        0 as values_unparsable,
+        null as example_unparsable_value
+        {%- endif %}
+    from {{ table.system }}__{{ table.name }}
     {{ 'union all' if not (loop.last and outer_loop.last) }}
     {% endfor %}
     {% endfor %}
@@ -75,8 +76,12 @@ select
     table_path,
     column_name,
     landing_type,
+    blank_rule,
+    unparsable_rule,
+    rows_read,
     values_present,
+    values_blank,
     values_unparsable,
-    example_unparsable_value,
+    cast(example_unparsable_value as {{ dbt.type_string() }}) as example_unparsable_value,
     cast(table_path as {{ dbt.type_string() }}) || '.' || column_name as audited_column
 from columns_audited

@@ -6,7 +6,11 @@
     matching notice, or whose notice has no reason, is `unknown`.
 
     Matching a churn notice (int_accounts__churn_reasons_attributed, after CRM
-    merges) to the churn event of month m of its account:
+    merges) to the churn event of month m of its account. A notice naming a
+    subscription belongs to the account that subscription bills (its billing
+    customer's account, after merges; the notice's own account when billing
+    does not know the subscription); a notice recorded on the account (no
+    subscription_id, as most CRMs keep them) belongs to that account:
     - the notice's effective date (local day of effective_at; the notice day
       when effective_at is blank) lies in month m widened by
       churn_notice_tolerance_days (default 14) either side: billing and CRM
@@ -17,11 +21,13 @@
     - when several match (two subscriptions, a renewed notice), the latest
       notice given before the churn month's snapshot wins; when none was
       given by then, the earliest one given after it (a reason recorded after
-      the fact); ties broken by subscription id.
+      the fact); ties go to a subscription's notice over the account's, then
+      by subscription id, effective date and reason code.
     With a tolerance of at most 14 days a notice can match only one churn:
     two churns of an account are at least two months apart (it must pay in
     between), so a notice never carries over to a later churn after a
-    reactivation.
+    reactivation, and an account that churns twice needs a notice per churn
+    (the contract's key includes effective_at for that).
 
     Categories come from the seed churn_reason_taxonomy; a code the seed
     does not know keeps its code with `unknown` categories. Tenure is
@@ -62,6 +68,18 @@ notices as (
 
 ),
 
+subscriptions as (
+
+    select * from {{ ref('stg_billing__subscriptions') }}
+
+),
+
+billing_customers as (
+
+    select * from {{ ref('int_accounts__billing_customers') }}
+
+),
+
 taxonomy as (
 
     select * from {{ ref('churn_reason_taxonomy') }}
@@ -87,18 +105,31 @@ churns as (
 
 ),
 
+subscription_accounts as (
+
+    select
+        subscriptions.subscription_id,
+        billing_customers.account_id
+    from subscriptions
+    inner join billing_customers
+        on subscriptions.customer_id = billing_customers.customer_id
+
+),
+
 known_notices as (
 
     select
-        account_id,
-        subscription_id,
-        nullif(trim(reason_code), '') as reason_code,
-        notice_at,
-        {{ local_date('notice_at') }} as notice_date,
-        coalesce({{ local_date('effective_at') }}, {{ local_date('notice_at') }})
+        coalesce(subscription_accounts.account_id, notices.account_id) as account_id,
+        notices.subscription_id,
+        nullif(trim(notices.reason_code), '') as reason_code,
+        notices.notice_at,
+        {{ local_date('notices.notice_at') }} as notice_date,
+        coalesce({{ local_date('notices.effective_at') }}, {{ local_date('notices.notice_at') }})
             as effective_date
     from notices
-    where notice_at is null or notice_at < {{ as_of_instant() }}
+    left join subscription_accounts
+        on notices.subscription_id = subscription_accounts.subscription_id
+    where notices.notice_at is null or notices.notice_at < {{ as_of_instant() }}
 
 ),
 
@@ -134,7 +165,9 @@ ranked_candidates as (
                 case when is_given_by_snapshot then 0 else 1 end,
                 case when is_given_by_snapshot then notice_at end desc nulls last,
                 case when not is_given_by_snapshot then notice_at end asc nulls last,
-                subscription_id asc nulls last
+                subscription_id asc nulls last,
+                effective_date asc,
+                reason_code asc nulls last
         ) as preference
     from candidates
 

@@ -29,11 +29,7 @@ renamed as (
 
 deduplicated as (
 
-    {{ deduplicate(
-        'renamed',
-        partition_by=['rate_date', 'currency'],
-        order_by=['_loaded_at desc', '_source_row desc'],
-    ) }}
+    {{ deduplicate_source('renamed', 'billing', 'fx_rates') }}
 
 )
 

@@ -27,11 +27,7 @@ renamed as (
 
 deduplicated as (
 
-    {{ deduplicate(
-        'renamed',
-        partition_by=['product_id'],
-        order_by=['_loaded_at desc', '_source_row desc'],
-    ) }}
+    {{ deduplicate_source('renamed', 'billing', 'products') }}
 
 )
 

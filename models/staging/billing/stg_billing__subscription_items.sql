@@ -34,11 +34,7 @@ renamed as (
 
 deduplicated as (
 
-    {{ deduplicate(
-        'renamed',
-        partition_by=['subscription_item_id', 'valid_from'],
-        order_by=['_loaded_at desc', '_source_row desc'],
-    ) }}
+    {{ deduplicate_source('renamed', 'billing', 'subscription_items') }}
 
 )
 

@@ -40,15 +40,7 @@ renamed as (
 
 deduplicated as (
 
-    {{ deduplicate(
-        'renamed',
-        partition_by=['account_id'],
-        order_by=[
-            'updated_at desc nulls last',
-            '_loaded_at desc',
-            '_source_row desc',
-        ],
-    ) }}
+    {{ deduplicate_source('renamed', 'crm', 'accounts') }}
 
 )
 

@@ -34,11 +34,7 @@ renamed as (
 
 deduplicated as (
 
-    {{ deduplicate(
-        'renamed',
-        partition_by=['response_id'],
-        order_by=['_loaded_at desc', '_source_row desc'],
-    ) }}
+    {{ deduplicate_source('renamed', 'crm', 'nps_responses') }}
 
 )
 

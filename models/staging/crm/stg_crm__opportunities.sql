@@ -45,11 +45,7 @@ renamed as (
 
 deduplicated as (
 
-    {{ deduplicate(
-        'renamed',
-        partition_by=['opportunity_id'],
-        order_by=['_loaded_at desc', '_source_row desc'],
-    ) }}
+    {{ deduplicate_source('renamed', 'crm', 'opportunities') }}
 
 )
 

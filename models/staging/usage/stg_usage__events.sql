@@ -34,15 +34,7 @@ renamed as (
 
 deduplicated as (
 
-    {{ deduplicate(
-        'renamed',
-        partition_by=['event_id'],
-        order_by=[
-            'received_at asc nulls last',
-            '_loaded_at asc',
-            '_source_row asc',
-        ],
-    ) }}
+    {{ deduplicate_source('renamed', 'usage', 'events') }}
 
 )
 
