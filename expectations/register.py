@@ -2,9 +2,11 @@
 
     python -m expectations.register
 
-Idempotent: a suite whose stored expectations already equal the code is left
-untouched (so its ids and file do not change); others are replaced, and
-stored suites no longer defined in code are removed.
+Raw suites also store the query dbt renders for their landing rows
+(expectations/landing_rows.py). Idempotent: a suite whose stored expectations
+and meta already equal the code is left untouched (so its ids and file do not
+change); others are replaced, and stored suites no longer defined in code are
+removed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import great_expectations as gx
 
+from expectations.landing_rows import render_landing_rows
 from expectations.suites import ALL_SUITES, SuiteDefinition
 from expectations.validate import EXPECTATIONS_DIR, file_context
 
@@ -28,21 +31,37 @@ def code_configs(suite: SuiteDefinition) -> list[dict]:
     return comparable([e.configuration.to_json_dict() for e in suite.expectations()])
 
 
+OWN_META_KEYS = ("relation", "landing_rows")
+
+
+def own_meta(meta: dict | None) -> dict:
+    """The stored meta the code defines (GX adds its own, e.g. its version)."""
+    return {k: v for k, v in (meta or {}).items() if k in OWN_META_KEYS}
+
+
+def code_meta(suite: SuiteDefinition, landing_rows: dict[str, str]) -> dict[str, str]:
+    """What a suite stores besides its expectations: its relation and landing rows query."""
+    meta = {"relation": suite.relation}
+    if suite.reads_landing_rows:
+        meta["landing_rows"] = landing_rows[suite.target]
+    return meta
+
+
 def register(root: Path = EXPECTATIONS_DIR) -> list[str]:
     """Write every suite that differs from the code; returns the names written or removed."""
     context = file_context(root)
+    landing_rows = render_landing_rows()
     changed = []
     stored = {s.name: s for s in context.suites.all()}
     for suite in ALL_SUITES:
+        meta = code_meta(suite, landing_rows)
         current = stored.get(suite.name)
         if current is not None:
             configs = comparable([e.configuration.to_json_dict() for e in current.expectations])
-            if configs == code_configs(suite):
+            if configs == code_configs(suite) and own_meta(current.meta) == meta:
                 continue
             context.suites.delete(suite.name)
-        gx_suite = context.suites.add(
-            gx.ExpectationSuite(name=suite.name, meta={"relation": suite.relation})
-        )
+        gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.name, meta=meta))
         for expectation in suite.expectations():
             gx_suite.add_expectation(expectation)
         gx_suite.save()

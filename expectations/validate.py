@@ -16,7 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from expectations.suites import CRITICAL, SuiteDefinition
+from expectations.definitions import CRITICAL, SuiteDefinition
+from expectations.landing_rows import resolve_query
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -84,16 +85,32 @@ def file_context(root: Path = EXPECTATIONS_DIR) -> Any:
 
 
 @cache
-def stored_expectations(name: str, root: Path = EXPECTATIONS_DIR) -> tuple[dict, ...]:
-    """The expectation configurations of suite `name` as stored in the repository."""
+def _stored_suite(name: str, root: Path) -> Any:
     try:
-        suite = file_context(root).suites.get(name)
+        return file_context(root).suites.get(name)
     except Exception as error:  # GX raises its own DataContextError family
         raise SuiteNotRegistered(
             f"expectation suite {name} is not stored in {root / 'gx'}; "
             "run `python -m expectations.register`"
         ) from error
-    return tuple(e.configuration.to_json_dict() for e in suite.expectations)
+
+
+def stored_expectations(name: str, root: Path = EXPECTATIONS_DIR) -> tuple[dict, ...]:
+    """The expectation configurations of suite `name` as stored in the repository."""
+    return tuple(e.configuration.to_json_dict() for e in _stored_suite(name, root).expectations)
+
+
+def stored_meta(name: str, root: Path = EXPECTATIONS_DIR) -> dict[str, Any]:
+    """The suite's stored meta: its relation and, for a raw suite, its landing rows query."""
+    return dict(_stored_suite(name, root).meta or {})
+
+
+def suite_query(suite: SuiteDefinition, root: Path = EXPECTATIONS_DIR) -> str:
+    """The query a check runs for `suite`, raw suites reading the stored landing rows."""
+    landing_rows = (
+        stored_meta(suite.name, root).get("landing_rows") if suite.reads_landing_rows else None
+    )
+    return resolve_query(suite, landing_rows)
 
 
 def _plain(value: Any) -> Any:

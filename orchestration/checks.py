@@ -20,21 +20,22 @@ from dagster import (
 
 from cs_analytics.settings import RunSettings
 from expectations.suites import MART_SUITES, RAW_SUITES, SuiteDefinition
-from expectations.validate import SuiteOutcome, validate_frame
+from expectations.validate import SuiteOutcome, suite_query, validate_frame
 from orchestration.asset_keys import RAW_TABLE_KEYS
 from orchestration.resources import PipelineSettings
 
 
-def query_parameters(suite: SuiteDefinition, run: RunSettings) -> dict[str, object]:
-    """The bound parameters the suite's query uses (DuckDB refuses unused ones)."""
+def query_parameters(query: str, run: RunSettings) -> dict[str, object]:
+    """The bound parameters the query uses (DuckDB refuses unused ones)."""
     available = {"as_of_date": run.as_of_date, "reporting_timezone": run.reporting_timezone}
-    return {name: value for name, value in available.items() if f"${name}" in suite.query}
+    return {name: value for name, value in available.items() if f"${name}" in query}
 
 
 def run_suite_on(suite: SuiteDefinition, run: RunSettings) -> SuiteOutcome:
+    query = suite_query(suite)
     with duckdb.connect(str(run.working_db_path), read_only=True) as con:
         con.execute("set TimeZone = 'UTC'")
-        frame = con.execute(suite.query, query_parameters(suite, run)).df()
+        frame = con.execute(query, query_parameters(query, run)).df()
     return validate_frame(suite, frame)
 
 

@@ -27,8 +27,8 @@
 {% endmacro %}
 
 {#
-    One landing table of the contract: {system, name, path, primary_key,
-    deduplicate_order, required, columns: [{name, type, optional, blank,
+    One landing table of the contract: {system, name, path, relation (schema.table
+    of the raw table), primary_key, deduplicate_order, required, columns: [{name, type, optional, blank,
     unparsable}]} with the defaults of cs_analytics/landing/contract.py.
     At parse time only system, name and path are known.
 #}
@@ -37,6 +37,7 @@
         'system': source_name,
         'name': table_name,
         'path': source_name ~ '/' ~ table_name,
+        'relation': none,
         'primary_key': [],
         'deduplicate_order': [],
         'required': false,
@@ -53,6 +54,7 @@
         ) }}
     {% endif %}
     {% do table.update({
+        'relation': node.schema ~ '.' ~ node.identifier,
         'primary_key': node.meta.primary_key,
         'deduplicate_order': node.meta.deduplicate_order,
         'required': node.meta.get('required', false),

@@ -16,25 +16,28 @@
     nullif(trim(cast({{ column }} as {{ dbt.type_string() }})), '')
 {%- endmacro %}
 
-{# A landing timestamp as a UTC instant (timestamp without zone). #}
-{% macro landing_timestamp(column) -%}
-    {{ return(adapter.dispatch('landing_timestamp', 'cs_analytics')(column)) }}
+{#
+    A landing timestamp as a UTC instant (timestamp without zone). A bare date
+    is local midnight in `tz` (default: the reporting timezone).
+#}
+{% macro landing_timestamp(column, tz=none) -%}
+    {{ return(adapter.dispatch('landing_timestamp', 'cs_analytics')(column, tz)) }}
 {%- endmacro %}
 
-{% macro default__landing_timestamp(column) -%}
+{% macro default__landing_timestamp(column, tz=none) -%}
     {%- set text = cs_analytics.landing_text(column) -%}
     case
         when regexp_full_match({{ text }}, '\d{4}-\d{2}-\d{2}')
-            then {{ cs_analytics.local_to_utc('try_cast(' ~ text ~ ' as timestamp)') }}
+            then {{ cs_analytics.local_to_utc('try_cast(' ~ text ~ ' as timestamp)', tz) }}
         else timezone('UTC', try_cast({{ text }} as timestamptz))
     end
 {%- endmacro %}
 
-{% macro spark__landing_timestamp(column) -%}
+{% macro spark__landing_timestamp(column, tz=none) -%}
     {%- set text = cs_analytics.landing_text(column) -%}
     case
         when {{ text }} rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
-            then {{ cs_analytics.local_to_utc('cast(' ~ text ~ ' as timestamp)') }}
+            then {{ cs_analytics.local_to_utc('cast(' ~ text ~ ' as timestamp)', tz) }}
         else cast({{ text }} as timestamp)
     end
 {%- endmacro %}

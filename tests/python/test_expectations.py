@@ -11,14 +11,15 @@ import pytest
 
 from cs_analytics.landing.contract import TABLES, TABLES_BY_PATH
 from cs_analytics.settings import RunSettings
-from expectations.register import code_configs, comparable
+from expectations.landing_rows import render_landing_rows
+from expectations.register import code_configs, code_meta, comparable, own_meta
 from expectations.suites import (
     ALL_SUITES,
     MART_SUITES,
     RAW_SUITES,
     SuiteDefinition,
 )
-from expectations.validate import stored_expectations, validate_frame
+from expectations.validate import stored_expectations, stored_meta, suite_query, validate_frame
 from orchestration.checks import query_parameters
 
 SUITES = {s.target: s for s in RAW_SUITES}
@@ -101,32 +102,92 @@ def raw_frame(table_path: str, rows: list[dict[str, str | None]]) -> pd.DataFram
             f"({', '.join('?' * len(values))}, timestamp '2025-01-01', 'file.csv', ?)",
             [*values, number],
         )
-    return con.execute(suite.query, query_parameters(suite, SETTINGS)).df()
+    query = suite_query(suite)
+    return con.execute(query, query_parameters(query, SETTINGS)).df()
 
 
 def validate(table_path: str, rows: list[dict[str, str | None]]):
     return validate_frame(SUITES[table_path], raw_frame(table_path, rows))
 
 
-def test_every_landing_table_and_public_mart_has_a_suite(manifest: dict) -> None:
+def test_every_landing_table_has_a_suite_and_mart_suites_check_public_marts(
+    manifest: dict,
+) -> None:
     assert {s.target for s in RAW_SUITES} == {t.path for t in TABLES}
     marts = {
         n["name"]
         for n in manifest["nodes"].values()
         if n["resource_type"] == "model" and n["fqn"][1] == "marts"
     }
-    missing = sorted(marts - {s.target for s in MART_SUITES})
-    assert missing == [], (
-        "public marts without a GX suite: add `mart_suite(name, key=[...])` to "
-        "MART_SUITES in expectations/suites.py, then `python -m expectations.register`: "
-        f"{missing}"
-    )
+    assert {s.target for s in MART_SUITES} <= marts
+
+
+def _dbt_assertions(manifest: dict) -> set[tuple[str, str, str]]:
+    """(mart, rule, column) that dbt already enforces: error tests and contract constraints."""
+    marts = {
+        n["unique_id"]: n
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["fqn"][1] == "marts"
+    }
+    asserted = set()
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test" or node["config"]["severity"].lower() != "error":
+            continue
+        rule = (node.get("test_metadata") or {}).get("name", "")
+        for model in node["depends_on"]["nodes"][:1]:
+            if model in marts:
+                asserted.add((marts[model]["name"], rule, node.get("column_name") or ""))
+    for mart in marts.values():
+        for column, spec in mart["columns"].items():
+            if any(c["type"] == "not_null" for c in spec.get("constraints", [])):
+                asserted.add((mart["name"], "not_null", column))
+    return asserted
+
+
+RULE_OF = {
+    "expect_column_values_to_not_be_null": "not_null",
+    "expect_column_values_to_be_in_set": "accepted_values",
+    "expect_column_values_to_be_unique": "unique",
+}
+
+
+def test_mart_suites_do_not_repeat_what_dbt_tests_assert(manifest: dict) -> None:
+    """Keys, accepted values and not-null columns are dbt's (tests and enforced contracts)."""
+    asserted = _dbt_assertions(manifest)
+    repeated = [
+        f"{suite.name}: {config['type']}({config['kwargs'].get('column', '')})"
+        for suite in MART_SUITES
+        for config in code_configs(suite)
+        if config["type"] == "expect_compound_columns_to_be_unique"
+        or (suite.target, RULE_OF.get(config["type"]), config["kwargs"].get("column")) in asserted
+    ]
+    assert repeated == []
+    # dbt tests the key by which each suite names its failing rows as unique.
+    unique_tested = {mart for mart, rule, _ in asserted if rule == "unique"}
+    assert {s.target for s in MART_SUITES} <= unique_tested
 
 
 @pytest.mark.parametrize("suite", ALL_SUITES, ids=lambda s: s.name)
 def test_the_stored_suite_is_the_code(suite: SuiteDefinition) -> None:
     """expectations/gx/ holds exactly what suites.py defines (run expectations.register)."""
     assert comparable(list(stored_expectations(suite.name))) == code_configs(suite)
+
+
+@pytest.fixture(scope="module")
+def rendered_landing_rows(manifest: dict) -> dict[str, str]:
+    return render_landing_rows()
+
+
+def test_the_stored_landing_queries_are_what_dbt_renders_now(
+    rendered_landing_rows: dict[str, str],
+) -> None:
+    """Raw suites parse with staging's macros: change one, run expectations.register."""
+    stale = [
+        suite.name
+        for suite in ALL_SUITES
+        if own_meta(stored_meta(suite.name)) != code_meta(suite, rendered_landing_rows)
+    ]
+    assert stale == [], "run `python -m expectations.register`"
 
 
 @pytest.mark.parametrize("table_path", sorted(GOOD_ROWS))
@@ -207,7 +268,7 @@ def test_events_are_validated_per_file_not_per_row() -> None:
     outcome = validate("usage/events", [good, {**good, "event_id": None}])
     assert outcome.rows == 1
     assert [(f.column, f.sample) for f in outcome.failures] == [
-        ("events_without_id", [{"_source_file": "file.csv", "events_without_id": 1}])
+        ("event_id__blank", [{"_source_file": "file.csv", "event_id__blank": 1}])
     ]
     old = {"occurred_at": "2024-12-01T00:00:00Z", "received_at": "2024-12-01T00:00:05Z"}
     stale = validate("usage/events", [{**good, **old}])

@@ -31,25 +31,57 @@ def layer(node: dict) -> str:
     return node["fqn"][1]
 
 
-def test_sources_match_the_landing_contract(manifest: dict) -> None:
+def test_the_landing_contract_is_the_staging_sources(manifest: dict) -> None:
+    """cs_analytics/landing/contract.py reads the same meta dbt sees."""
     sources = {
         (s["source_name"], s["name"]): s
         for s in manifest["sources"].values()
-        if s["source_name"] != "landing"
+        if s["original_file_path"].startswith("models/staging/")
     }
     assert set(sources) == {(t.system, t.name) for t in TABLES}
     for table in TABLES:
         source = sources[(table.system, table.name)]
         assert source["identifier"] == table.raw_relation
+        assert tuple(source["meta"]["primary_key"]) == table.primary_key, table.path
+        assert tuple(source["meta"]["deduplicate_order"]) == table.deduplicate_order
         documented = [c for c in source["columns"] if not c.startswith("_")]
         assert documented == list(table.column_names), table.path
 
 
-def test_landing_tables_macro_matches_the_contract() -> None:
+def test_landing_table_names_macro_lists_the_contract_tables() -> None:
+    """The names dbt needs while parsing (graph is empty then) are the contract's tables."""
     text = (PROJECT_DIR / "macros" / "landing" / "landing_tables.sql").read_text()
-    triples = re.findall(r"\('(\w+)', '(\w+)', \[([^\]]*)\]\)", text)
-    listed = {(s, t): tuple(re.findall(r"'(\w+)'", keys)) for s, t, keys in triples}
-    assert listed == {(t.system, t.name): t.primary_key for t in TABLES}
+    body = text[text.index("macro landing_table_names") : text.index("endmacro")]
+    assert re.findall(r"\('(\w+)', '(\w+)'\)", body) == [(t.system, t.name) for t in TABLES]
+
+
+def _tested_expression(test: dict) -> str:
+    kwargs = (test.get("test_metadata") or {}).get("kwargs", {})
+    return test.get("column_name") or kwargs.get("column_name") or ""
+
+
+def test_staging_models_deduplicate_by_their_sources_contract(manifest: dict) -> None:
+    """Each staging model keeps one row per its source's key, and tests that key unique."""
+    by_name = {(t.system, t.name): t for t in TABLES}
+    problems = []
+    tests = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"]
+    for node in models(manifest):
+        if layer(node) != "staging":
+            continue
+        system, name = node["name"].removeprefix("stg_").split("__")
+        table = by_name[(system, name)]
+        call = f"deduplicate_source('renamed', '{system}', '{name}')"
+        if call not in node["raw_code"]:
+            problems.append(f"{node['name']} does not call {call}")
+        keys = [
+            set(re.findall(r"\w+", _tested_expression(test))) & set(node["columns"])
+            for test in tests
+            if (test.get("test_metadata") or {}).get("name") == "unique"
+            and test["depends_on"]["nodes"] == [node["unique_id"]]
+        ]
+        if set(table.primary_key) not in keys:
+            problems.append(f"{node['name']}: no unique test on {table.primary_key}, has {keys}")
+    assert problems == []
 
 
 def test_every_model_sits_in_a_layer_with_its_prefix(manifest: dict) -> None:

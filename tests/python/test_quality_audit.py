@@ -1,34 +1,33 @@
-"""The audit relations are complete: every typed landing column is parse-audited."""
+"""The audit relations are complete: every landing column's blanks and parse failures counted."""
 
 from __future__ import annotations
 
-import re
+from pathlib import Path
 
 from cs_analytics.landing.contract import TABLES
-from cs_analytics.settings import PROJECT_DIR
-from expectations.suites import BLOCKING_PARSE_COLUMNS
+from tests.python.pipeline_helpers import query, working_db
 
 
-def test_parse_audit_covers_every_typed_contract_column() -> None:
-    text = (PROJECT_DIR / "macros" / "landing" / "landing_typed_columns.sql").read_text()
-    listed = {
-        table: re.findall(r"\('(\w+)', '(\w+)'\)", columns)
-        for table, columns in re.findall(r"'(\w+/\w+)': \[([^\]]*)\]", text)
-    }
-    expected = {
-        t.path: [(c.name, c.type) for c in t.columns if c.type != "string"]
-        for t in TABLES
-        if any(c.type != "string" for c in t.columns)
-    }
-    assert listed == expected
+def test_every_contract_column_is_audited_with_its_rules(clean_warehouse: Path) -> None:
+    audited = query(
+        working_db(clean_warehouse),
+        "select table_path, column_name, landing_type, blank_rule, unparsable_rule "
+        "from audit.audit_landing_parse_failures order by all",
+    )
+    expected = sorted(
+        (t.path, c.name, c.type, c.blank, c.unparsable) for t in TABLES for c in t.columns
+    )
+    assert audited == expected
 
 
-def test_blocking_parse_columns_are_typed_contract_columns() -> None:
-    by_path = {t.path: {c.name for c in t.columns if c.type != "string"} for t in TABLES}
-    unknown = {
-        f"{table}.{column}"
-        for table, columns in BLOCKING_PARSE_COLUMNS.items()
-        for column in columns
-        if column not in by_path.get(table, set())
-    }
-    assert unknown == set()
+def test_blanks_are_counted_per_table_and_column(clean_warehouse: Path) -> None:
+    """The demo leaves blanks only where the contract allows them, and they are counted."""
+    counted = query(
+        working_db(clean_warehouse),
+        "select table_path, column_name, blank_rule, values_blank, values_present, rows_read "
+        "from audit.audit_landing_parse_failures where values_blank > 0 order by all",
+    )
+    assert counted, "the demo has blanks (e.g. open subscription items' valid_to)"
+    assert {rule for _, _, rule, *_ in counted} == {"allow"}
+    assert all(blank + present == rows for *_, blank, present, rows in counted)
+    assert ("billing/subscription_items", "valid_to") in {(t, c) for t, c, *_ in counted}
