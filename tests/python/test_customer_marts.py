@@ -11,6 +11,8 @@ only happens when all its merged accounts stop paying.
 
 from __future__ import annotations
 
+import csv
+import shutil
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,6 +24,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from cs_analytics.demo_data import generate
+from tests.python.pipeline_helpers import build_warehouse
 
 AS_OF = date(2025, 1, 1)
 LAST_COMPLETE_MONTH = date(2024, 12, 1)
@@ -286,3 +289,45 @@ def test_survival_starts_with_every_cohort_year(
         "select min(survival) from marts.rpt_survival where slice_dimension = 'all'",
     )[0][0]
     assert 0 < minimum < 1
+
+
+# ---------------------------------------------------------------- account-level churn reasons
+
+
+@pytest.fixture(scope="module")
+def account_level_landing(clean_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small demo with every churn reason recorded on the account, as most CRMs do."""
+    root = tmp_path_factory.mktemp("account_level") / "landing"
+    shutil.copytree(clean_landing, root, ignore=shutil.ignore_patterns("_truth"))
+    path = root / "crm" / "churn_reasons.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and all(r["subscription_id"] for r in rows)
+    for row in rows:
+        row["subscription_id"] = ""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return root
+
+
+def test_a_landing_of_account_level_churn_reasons_publishes_them(
+    account_level_landing: Path,
+    clean_warehouse: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """No gate stops the night, and every churn keeps the reason its subscription's notice gave."""
+    published = build_warehouse(account_level_landing, tmp_path_factory, "account_level_wh")
+    events = (
+        "select month, account_id, reason_code, voluntary_category, avoidability_category, "
+        "notice_date, has_recorded_reason, notice_subscription_id from marts.fct_churn_events "
+        "order by month, account_id"
+    )
+    with_subscriptions = query(clean_warehouse, events)
+    on_accounts = query(published, events)
+    assert any(row[6] for row in on_accounts), "the demo plants recorded reasons"
+    assert [row[:7] for row in on_accounts] == [row[:7] for row in with_subscriptions]
+    assert {row[7] for row in on_accounts} == {None}
+    categories = "select * from marts.rpt_churn_by_category order by all"
+    assert query(published, categories) == query(clean_warehouse, categories)

@@ -73,6 +73,14 @@ GOOD_ROWS: dict[str, dict[str, str]] = {
         "occurred_at": "2024-12-30T10:00:00Z",
         "received_at": "2024-12-30T10:00:05Z",
     },
+    "crm/churn_reasons": {
+        "account_id": "acc_1",
+        "subscription_id": "sub_1",
+        "reason_code": "budget_cut",
+        "notice_at": "2024-05-01T09:00:00Z",
+        "effective_at": "2024-06-01",
+        "comment": "",
+    },
     "crm/nps_responses": {
         "response_id": "r_1",
         "account_id": "acc_1",
@@ -261,6 +269,46 @@ def test_unparsable_values_outside_revenue_columns_are_warnings() -> None:
     outcome = validate("crm/nps_responses", [{**GOOD_ROWS["crm/nps_responses"], "score": "nine"}])
     assert outcome.success
     assert [w.column for w in outcome.warnings] == ["score__unparsable"]
+
+
+def test_churn_reasons_recorded_on_the_account_pass() -> None:
+    """docs/landing_contract.md: a churn reason's subscription_id may be empty."""
+    good = GOOD_ROWS["crm/churn_reasons"]
+    outcome = validate(
+        "crm/churn_reasons",
+        [{**good, "subscription_id": ""}, {**good, "subscription_id": None, "reason_code": ""}],
+    )
+    assert outcome.success, outcome.describe_failures()
+    assert outcome.warnings == [], outcome.describe_warnings()
+
+
+def test_a_blank_nothing_depends_on_is_a_warning_not_a_block() -> None:
+    good = GOOD_ROWS["crm/churn_reasons"]
+    outcome = validate("crm/churn_reasons", [good, {**good, "effective_at": ""}])
+    assert outcome.success, outcome.describe_failures()
+    assert [(w.column, w.unexpected_count) for w in outcome.warnings] == [
+        ("effective_at__text", 1)
+    ]
+    nps = GOOD_ROWS["crm/nps_responses"]
+    outcome = validate("crm/nps_responses", [{**nps, "account_id": " "}])
+    assert outcome.success, outcome.describe_failures()
+    assert [w.column for w in outcome.warnings] == ["account_id"]
+
+
+@pytest.mark.parametrize(
+    ("table_path", "change", "column"),
+    [
+        ("crm/churn_reasons", {"account_id": ""}, "account_id"),
+        ("crm/churn_reasons", {"notice_at": "last spring"}, "notice_at__unparsable"),
+        ("billing/plans", {"currency": ""}, "currency"),
+        ("billing/subscription_items", {"valid_from": ""}, "valid_from__text"),
+    ],
+)
+def test_a_blank_or_unparsable_value_a_number_depends_on_blocks(
+    table_path: str, change: dict, column: str
+) -> None:
+    outcome = validate(table_path, [{**GOOD_ROWS[table_path], **change}])
+    assert column in [f.column for f in outcome.failures], outcome.describe_failures()
 
 
 def test_events_are_validated_per_file_not_per_row() -> None:
