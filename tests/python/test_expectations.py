@@ -286,9 +286,7 @@ def test_a_blank_nothing_depends_on_is_a_warning_not_a_block() -> None:
     good = GOOD_ROWS["crm/churn_reasons"]
     outcome = validate("crm/churn_reasons", [good, {**good, "effective_at": ""}])
     assert outcome.success, outcome.describe_failures()
-    assert [(w.column, w.unexpected_count) for w in outcome.warnings] == [
-        ("effective_at__text", 1)
-    ]
+    assert [(w.column, w.unexpected_count) for w in outcome.warnings] == [("effective_at__text", 1)]
     nps = GOOD_ROWS["crm/nps_responses"]
     outcome = validate("crm/nps_responses", [{**nps, "account_id": " "}])
     assert outcome.success, outcome.describe_failures()

@@ -84,6 +84,23 @@ def test_staging_models_deduplicate_by_their_sources_contract(manifest: dict) ->
     assert problems == []
 
 
+def test_staging_not_null_tests_block_where_the_contract_blocks_a_blank(manifest: dict) -> None:
+    """A blank the contract blocks is an error test in staging too; a warned one a warning."""
+    columns = {(f"stg_{t.system}__{t.name}", c.name): c.blank for t in TABLES for c in t.columns}
+    wrong = []
+    for node in manifest["nodes"].values():
+        if (node.get("test_metadata") or {}).get("name") != "not_null":
+            continue
+        model = node["depends_on"]["nodes"][0].split(".")[-1]
+        blank = columns.get((model, node["column_name"]))
+        if blank is None:
+            continue
+        expected = {"block": "error", "warn": "warn"}.get(blank, "no test")
+        if node["config"]["severity"].lower() != expected:
+            wrong.append(f"{model}.{node['column_name']}: blank {blank}, test {expected}?")
+    assert wrong == []
+
+
 def test_every_model_sits_in_a_layer_with_its_prefix(manifest: dict) -> None:
     wrong = [
         n["name"]
