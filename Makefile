@@ -58,7 +58,7 @@ lint: setup
 ## bench: the MRR chain against a plain query; e.g. BENCH_ARGS="--accounts 1000000 --skip-tests"
 BENCH_ARGS ?= --accounts 100000
 bench: manifest
-	$(BIN)/python -m cs_analytics.benchmark $(BENCH_ARGS)
+	$(BIN)/python -m cs_devtools.benchmark $(BENCH_ARGS)
 
 ## lock: re-pin constraints.txt after changing pyproject.toml
 lock: setup

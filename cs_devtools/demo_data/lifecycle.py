@@ -17,8 +17,8 @@ from fractions import Fraction
 
 import numpy as np
 
-from cs_analytics.demo_data import catalog as cat
-from cs_analytics.demo_data.hashing import (
+from cs_devtools.demo_data import catalog as cat
+from cs_devtools.demo_data.hashing import (
     STREAM_ATTRIBUTES,
     STREAM_LIFECYCLE,
     STREAM_MERGE,
@@ -26,7 +26,7 @@ from cs_analytics.demo_data.hashing import (
     entity_rng,
     hash_unit,
 )
-from cs_analytics.demo_data.model import (
+from cs_devtools.demo_data.model import (
     Churn,
     Customer,
     Entity,
@@ -36,7 +36,7 @@ from cs_analytics.demo_data.model import (
     UsagePhase,
     Version,
 )
-from cs_analytics.demo_data.timeutil import (
+from cs_devtools.demo_data.timeutil import (
     SECONDS_PER_DAY,
     add_months,
     clamp_dom,
