@@ -69,7 +69,7 @@ lint: manifest
 ## bench: the MRR chain against a plain query; e.g. BENCH_ARGS="--accounts 1000000 --skip-tests"
 BENCH_ARGS ?= --accounts 100000
 bench: manifest
-	$(BIN)/python -m cs_analytics.benchmark $(BENCH_ARGS)
+	$(BIN)/python -m cs_devtools.benchmark $(BENCH_ARGS)
 
 ## check-pins: resolve constraints.txt for every supported Python (wheels only, from PyPI)
 check-pins: setup

@@ -21,7 +21,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from cs_analytics.demo_data import generate
+from cs_devtools.demo_data import generate
 
 AS_OF = date(2025, 1, 1)
 LAST_COMPLETE_MONTH = date(2024, 12, 1)
