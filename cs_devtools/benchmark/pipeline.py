@@ -10,7 +10,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,12 +19,11 @@ from pathlib import Path
 import duckdb
 
 from cs_analytics.landing.loader import ingest_landing
-from cs_analytics.settings import PROJECT_DIR, RunSettings
+from cs_analytics.settings import DBT_EXECUTABLE, PROJECT_DIR, RunSettings
 from cs_devtools.benchmark.landing import Landing
 from cs_devtools.benchmark.reference import MonthTotals
 from cs_devtools.benchmark.timing import Seconds, children_cpu, timed
 
-DBT = str(Path(sys.executable).with_name("dbt"))
 MRR_MARTS: tuple[str, ...] = ("fct_mrr", "fct_mrr_movements", "rpt_mrr_bridge")
 DBT_RUNS = 2
 EXCLUDE_TESTS = ("--exclude-resource-type", "test", "--exclude-resource-type", "unit_test")
@@ -128,7 +126,7 @@ def _dbt(args: list[str], workdir: Path, settings: RunSettings, timeout: float |
     started, cpu_started = time.perf_counter(), children_cpu()
     try:
         done = subprocess.run(
-            [DBT, *args, *folders],
+            [DBT_EXECUTABLE, *args, *folders],
             cwd=PROJECT_DIR,
             env=env,
             capture_output=True,
