@@ -2,21 +2,29 @@
 # everything they need (a pinned .venv, profiles.yml, the dbt manifest) and
 # are safe to rerun.
 
-PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+# Python 3.11, 3.12 or 3.13 (the first found, preferring 3.11, what CI runs);
+# PYTHON=/path/to/python chooses another.
+SUPPORTED_PYTHONS := 3.11 3.12 3.13
+PYTHON ?= $(firstword $(foreach v,$(SUPPORTED_PYTHONS),$(shell command -v python$(v) 2>/dev/null)) \
+	$(shell command -v python3 2>/dev/null))
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_PORT ?= 3000
+DOCS_PORT ?= 8080
 export DBT_PROFILES_DIR := $(CURDIR)
 export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup run test dev docs lint manifest bench lock clean
+.PHONY: setup run test dev docs docs-site lint manifest bench lock check-pins clean
 
 setup: $(STAMP) profiles.yml $(DAGSTER_HOME)/dagster.yaml
 
 $(STAMP): pyproject.toml constraints.txt
-	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	@test -n "$(PYTHON)" || { echo "No Python found: install Python 3.11, 3.12 or 3.13"; exit 1; }
+	$(PYTHON) -c 'import sys; v = sys.version_info[:2]; assert (3, 11) <= v <= (3, 13), \
+		"Python 3.11, 3.12 or 3.13 is required, %s is %d.%d" % (sys.executable, *v)'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
 	touch $@
@@ -36,29 +44,36 @@ manifest: setup
 run: manifest
 	$(BIN)/python -m orchestration.run
 
-## test: the whole test suite (what CI runs)
-test: manifest
-	$(BIN)/ruff check .
+## test: lint, then the whole test suite (what CI runs)
+test: manifest lint
 	$(BIN)/python -m pytest
 
-## dev: the Dagster UI on http://127.0.0.1:3000 with the nightly schedule
+## dev: the Dagster UI on http://127.0.0.1:3000 (DEV_PORT) with the nightly schedule
 dev: manifest
-	$(BIN)/dagster dev --host 127.0.0.1 --port 3000 -m orchestration.definitions
+	$(BIN)/dagster dev --host 127.0.0.1 --port $(DEV_PORT) -m orchestration.definitions
 
-## docs: dbt docs on http://127.0.0.1:8080
-docs: manifest
-	$(BIN)/dbt docs generate --vars '{as_of_date: "$(or $(AS_OF_DATE),)"}'
-	$(BIN)/dbt docs serve --host 127.0.0.1 --port 8080
+## docs: dbt docs on http://127.0.0.1:8080 (DOCS_PORT), with or without a night behind them
+docs: docs-site
+	$(BIN)/dbt docs serve --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
 
-lint: setup
+docs-site: manifest
+	$(BIN)/python -m cs_analytics.docs_site
+
+## lint: ruff, and sqlfluff over the models, snapshots and singular tests (macros are
+## linted where they render: sqlfluff's dbt templater skips macro files themselves)
+lint: manifest
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DBT_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt
+	DBT_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models snapshots tests/dbt
 
 ## bench: the MRR chain against a plain query; e.g. BENCH_ARGS="--accounts 1000000 --skip-tests"
 BENCH_ARGS ?= --accounts 100000
 bench: manifest
-	$(BIN)/python -m cs_analytics.benchmark $(BENCH_ARGS)
+	$(BIN)/python -m cs_devtools.benchmark $(BENCH_ARGS)
+
+## check-pins: resolve constraints.txt for every supported Python (wheels only, from PyPI)
+check-pins: setup
+	$(BIN)/python -m pytest tests/python/test_supported_pythons.py
 
 ## lock: re-pin constraints.txt after changing pyproject.toml
 lock: setup

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# The dbt installed beside this interpreter. Looking `dbt` up on PATH fails
+# whenever the environment's bin folder is not on PATH (a `.venv/bin/dagster
+# dev` started without activating .venv), so every dbt call uses this one.
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 DEFAULT_LANDING_DIR = PROJECT_DIR / "data" / "landing"
 DEFAULT_WAREHOUSE_PATH = PROJECT_DIR / "warehouse" / "cs_analytics.duckdb"
 DEFAULT_REPORT_DIR = PROJECT_DIR / "reports"

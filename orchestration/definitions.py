@@ -1,11 +1,9 @@
 """The code location: only assembles what the other modules define."""
 
-import sys
-from pathlib import Path
-
 from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
+from cs_analytics.settings import DBT_EXECUTABLE
 from orchestration.assets.dbt import dbt_models
 from orchestration.assets.landing import landing
 from orchestration.assets.publish import published_warehouse
@@ -25,10 +23,7 @@ defs = Definitions(
     schedules=[nightly_schedule()],
     sensors=[record_nightly_failure],
     resources={
-        # The dbt of this interpreter's environment, whether or not .venv/bin is on PATH.
-        "dbt": DbtCliResource(
-            project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt"))
-        ),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
         "settings": settings,
         "nightly_lock": NightlyLock(settings=settings),
     },

@@ -15,10 +15,9 @@
     hard_deletes='ignore',
 ) }}
 
-{%- set existing = none -%}
-{%- if execute -%}
-    {%- set existing = adapter.get_relation(this.database, this.schema, this.identifier) -%}
-{%- endif %}
+{%- set existing = (
+    adapter.get_relation(this.database, this.schema, this.identifier) if execute else none
+) %}
 
 select
     account_id,

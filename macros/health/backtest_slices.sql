@@ -1,6 +1,6 @@
 {#
-    The backtest population repeated once per slice (docs/metrics.md, health
-    backtest): all accounts, then by segment and by touch model, with
+    The backtest population repeated once per slice (docs/metrics.md,
+    Backtest): all accounts, then by segment and by touch model, with
     slice_dimension and slice_value in front. rpt_health_backtest and
     rpt_health_backtest_summary must slice alike, so both call this.
 #}

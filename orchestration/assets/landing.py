@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, multi_asset
 
-from cs_analytics.demo_data import ensure_demo_landing
 from cs_analytics.landing.contract import TABLES
 from cs_analytics.landing.loader import ingest_landing
 from cs_analytics.run_metadata import record_run
+from cs_devtools.demo_data import ensure_demo_landing
 from orchestration.asset_keys import LANDING_AUDIT_KEYS, RAW_TABLE_KEYS
 from orchestration.resources import NightlyLock, PipelineSettings
 from orchestration.run_records import run_record

@@ -5,14 +5,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from cs_analytics.settings import DBT_EXECUTABLE as DBT
 from cs_analytics.settings import PROJECT_DIR
-
-DBT = str(Path(sys.executable).with_name("dbt"))
 
 
 def dbt_env(**extra: str) -> dict[str, str]:

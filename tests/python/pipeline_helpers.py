@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from cs_analytics.demo_data import generate
+from cs_devtools.demo_data import generate
 
 AS_OF = date(2025, 1, 1)
 DEMO = {"accounts": 40, "start": date(2024, 1, 1), "end": date(2024, 12, 31), "seed": 7}

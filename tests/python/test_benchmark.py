@@ -17,20 +17,25 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from cs_analytics import benchmark
 from cs_analytics.landing.discovery import discover_landing
+from cs_devtools.benchmark.landing import Landing, build_landing
+from cs_devtools.benchmark.pipeline import DbtTimes, ModelsRun
+from cs_devtools.benchmark.reference import MICRO, MonthTotals, reference_totals, run_reference
+from cs_devtools.benchmark.report import TABLE_HEADER, table_row
+from cs_devtools.benchmark.run import Result
+from cs_devtools.benchmark.timing import Seconds
 
 ACCOUNTS = 200
 MONTHS = 24
 
 
 @pytest.fixture(scope="module")
-def landing(tmp_path_factory: pytest.TempPathFactory) -> benchmark.Landing:
+def landing(tmp_path_factory: pytest.TempPathFactory) -> Landing:
     root = tmp_path_factory.mktemp("bench") / "landing"
-    return benchmark.build_landing(root, ACCOUNTS, MONTHS, seed=3)
+    return build_landing(root, ACCOUNTS, MONTHS, seed=3)
 
 
-def rows(landing: benchmark.Landing, table_path: str) -> list[dict]:
+def rows(landing: Landing, table_path: str) -> list[dict]:
     return pq.read_table(landing.root / f"{table_path}.parquet").to_pylist()
 
 
@@ -49,7 +54,7 @@ def snapshot(month: date, as_of: date) -> date:
     return min(following, as_of)
 
 
-def python_mrr_by_month(landing: benchmark.Landing) -> dict[date, Decimal]:
+def python_mrr_by_month(landing: Landing) -> dict[date, Decimal]:
     """docs/metrics.md applied literally: every version, every month, in force at the snapshot?"""
     plans = {p["plan_id"]: p for p in rows(landing, "billing/plans")}
     subs = {s["subscription_id"]: s for s in rows(landing, "billing/subscriptions")}
@@ -72,16 +77,16 @@ def python_mrr_by_month(landing: benchmark.Landing) -> dict[date, Decimal]:
     return {m: v.quantize(Decimal("0.000001"), ROUND_HALF_UP) for m, v in totals.items() if v}
 
 
-def test_reference_query_equals_the_snapshot_rule_in_python(landing: benchmark.Landing) -> None:
+def test_reference_query_equals_the_snapshot_rule_in_python(landing: Landing) -> None:
     with duckdb.connect() as con:
-        benchmark.run_reference(con, landing)
-        totals = benchmark.reference_totals(con)
-    reference = {m: Decimal(v) / benchmark.MICRO for m, v in totals.mrr_micro.items() if v}
+        run_reference(con, landing)
+        totals = reference_totals(con)
+    reference = {m: Decimal(v) / MICRO for m, v in totals.mrr_micro.items() if v}
     assert reference == python_mrr_by_month(landing)
 
 
 def test_landing_meets_the_contract_and_looks_like_a_saas_company(
-    landing: benchmark.Landing,
+    landing: Landing,
 ) -> None:
     discover_landing(landing.root)  # raises on a missing table or column
     items = rows(landing, "billing/subscription_items")
@@ -107,7 +112,7 @@ def test_landing_meets_the_contract_and_looks_like_a_saas_company(
     assert returned, "some churned accounts come back (reactivation)"
 
 
-def test_versions_of_an_item_do_not_overlap(landing: benchmark.Landing) -> None:
+def test_versions_of_an_item_do_not_overlap(landing: Landing) -> None:
     versions: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
     for item in rows(landing, "billing/subscription_items"):
         versions[item["subscription_item_id"]].append((item["valid_from"], item["valid_to"]))
@@ -118,17 +123,17 @@ def test_versions_of_an_item_do_not_overlap(landing: benchmark.Landing) -> None:
 
 
 def test_each_build_is_compared_with_the_reference_runs_around_it(
-    landing: benchmark.Landing,
+    landing: Landing,
 ) -> None:
-    def build(wall: float) -> benchmark.ModelsRun:
-        return benchmark.ModelsRun(benchmark.Seconds(wall, 2 * wall), {}, wall)
+    def build(wall: float) -> ModelsRun:
+        return ModelsRun(Seconds(wall, 2 * wall), {}, wall)
 
-    times = benchmark.DbtTimes(benchmark.Seconds(1.0, 1.0), [build(60.0), build(66.0)], None)
-    references = [benchmark.Seconds(wall, 2 * wall) for wall in (18.0, 22.0, 22.0)]
-    result = benchmark.Result(
+    times = DbtTimes(Seconds(1.0, 1.0), [build(60.0), build(66.0)], None)
+    references = [Seconds(wall, 2 * wall) for wall in (18.0, 22.0, 22.0)]
+    result = Result(
         landing,
         references[0],
-        benchmark.MonthTotals({}, {}),
+        MonthTotals({}, {}),
         times,
         [],
         0.0,
@@ -136,5 +141,5 @@ def test_each_build_is_compared_with_the_reference_runs_around_it(
     )
     # 60 / mean(18, 22) and 66 / mean(22, 22); the best runs alone would say 60 / 18.
     assert result.paired_ratios == pytest.approx([3.0, 3.0])
-    assert benchmark._row(result)[benchmark.TABLE_HEADER.index("paired models/ref")] == "3.0x"
-    assert len(benchmark._row(result)) == len(benchmark.TABLE_HEADER)
+    assert table_row(result)[TABLE_HEADER.index("paired models/ref")] == "3.0x"
+    assert len(table_row(result)) == len(TABLE_HEADER)

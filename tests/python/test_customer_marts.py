@@ -23,7 +23,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from cs_analytics.demo_data import generate
+from cs_devtools.demo_data import generate
 from tests.python.pipeline_helpers import build_warehouse
 
 AS_OF = date(2025, 1, 1)

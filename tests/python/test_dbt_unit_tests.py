@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from cs_analytics.demo_data import generate
 from cs_analytics.landing.loader import ingest_landing
 from cs_analytics.settings import PROJECT_DIR
+from cs_devtools.demo_data import generate
 from tests.python.conftest import DBT, dbt_env
 
 AS_OF = "2024-04-01"

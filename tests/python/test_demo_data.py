@@ -1,4 +1,4 @@
-"""Tests of the synthetic demo landing generator (cs_analytics.demo_data).
+"""Tests of the synthetic demo landing generator (cs_devtools.demo_data).
 
 Small runs (40 accounts, one year) in temporary folders keep the file fast; the
 MRR truth is checked against an independent pandas + Decimal implementation of
@@ -19,16 +19,16 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from cs_analytics.demo_data import (
+from cs_analytics.landing.contract import TABLES, TABLES_BY_PATH
+from cs_devtools.demo_data import (
     GENERATOR_VERSION,
     ensure_demo_landing,
     generate,
 )
-from cs_analytics.demo_data import catalog as cat
-from cs_analytics.demo_data.cli import main as cli_main
-from cs_analytics.demo_data.lifecycle import simulate_entities, survivor
-from cs_analytics.demo_data.timeutil import day_of
-from cs_analytics.landing.contract import TABLES, TABLES_BY_PATH
+from cs_devtools.demo_data import catalog as cat
+from cs_devtools.demo_data.cli import main as cli_main
+from cs_devtools.demo_data.lifecycle import simulate_entities, survivor
+from cs_devtools.demo_data.timeutil import day_of
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"

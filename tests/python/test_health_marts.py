@@ -26,10 +26,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from cs_analytics.demo_data import generate
 from cs_analytics.health_history import published_scores, record_published_health
 from cs_analytics.landing.loader import ingest_landing
 from cs_analytics.settings import PROJECT_DIR
+from cs_devtools.demo_data import generate
 from tests.python.conftest import DBT, dbt_env
 
 pytestmark = pytest.mark.slow

@@ -1,6 +1,7 @@
 """The MRR marts against a third party's answer: dbt Labs' mrr-playbook on its own seed.
 
-The playbook (see ../shared/reference/README.md) is an independently written
+The playbook (../shared/reference/README.md; tests/python/reference_data.py says
+when it is absent) is an independently written
 MRR model whose output on its 121 subscription periods we hold as CSV. We map
 those periods onto our landing contract, run the real nightly job on them and
 compare every month of the bridge and every customer-month of fct_mrr and
@@ -34,8 +35,8 @@ import pytest
 from cs_analytics.settings import PROJECT_DIR
 from tests.python.conftest import DBT, dbt_env
 from tests.python.landing_builder import write_csv
+from tests.python.reference_data import reference_dir
 
-PLAYBOOK_DIR = PROJECT_DIR.parent / "shared" / "reference" / "mrr-playbook"
 FCT_MRR_SQL = PROJECT_DIR / "models" / "marts" / "fct_mrr.sql"
 # 2020-01 (the playbook's last active month) and 2020-02 (its last churn) are complete.
 AS_OF = date(2020, 3, 1)
@@ -86,7 +87,7 @@ def account_id(customer_id: str) -> str:
 
 
 def read_reference(name: str) -> list[dict[str, str]]:
-    with (PLAYBOOK_DIR / name).open(newline="", encoding="utf-8") as handle:
+    with (reference_dir("mrr-playbook") / name).open(newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 

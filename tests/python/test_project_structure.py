@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import yaml
+
 from cs_analytics.landing.contract import TABLES
 from cs_analytics.settings import PROJECT_DIR
 
@@ -181,6 +183,17 @@ def test_public_marts_enforce_contracts(manifest: dict) -> None:
         if layer(n) == "marts" and not n["config"]["contract"]["enforced"]
     ]
     assert loose == []
+
+
+def test_contract_enforcement_is_set_once_for_the_marts_folder() -> None:
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    assert project["models"]["cs_analytics"]["marts"]["+contract"] == {"enforced": True}
+    repeated = [
+        str(path.relative_to(PROJECT_DIR))
+        for path in (PROJECT_DIR / "models").rglob("*.yml")
+        if "enforced:" in path.read_text()
+    ]
+    assert repeated == []
 
 
 def test_no_pii_column_reaches_a_mart(manifest: dict) -> None:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import math
 import re
 
-from cs_analytics.demo_data import catalog as cat
-from cs_analytics.demo_data.hashing import STREAM_CONTACTS, entity_rng, hash_unit
-from cs_analytics.demo_data.lifecycle import SIM_YEARS
-from cs_analytics.demo_data.model import Entity
-from cs_analytics.demo_data.timeutil import SECONDS_PER_DAY
+from cs_devtools.demo_data import catalog as cat
+from cs_devtools.demo_data.hashing import STREAM_CONTACTS, entity_rng, hash_unit
+from cs_devtools.demo_data.lifecycle import SIM_YEARS
+from cs_devtools.demo_data.model import Entity
+from cs_devtools.demo_data.timeutil import SECONDS_PER_DAY
 
 Columns = dict[str, list]
 

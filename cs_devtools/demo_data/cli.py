@@ -1,4 +1,4 @@
-"""Command line: `python -m cs_analytics.demo_data --accounts N --start ... --out DIR`."""
+"""Command line: `python -m cs_devtools.demo_data --accounts N --start ... --out DIR`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from cs_analytics.demo_data.generate import (
+from cs_devtools.demo_data.generate import (
     DEFAULT_ACCOUNTS,
     DEFAULT_SEED,
     DEFAULT_START,
@@ -27,7 +27,7 @@ def yesterday_utc() -> date:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m cs_analytics.demo_data",
+        prog="python -m cs_devtools.demo_data",
         description="Write a synthetic landing folder (docs/landing_contract.md) plus _truth/.",
     )
     p.add_argument("--accounts", type=int, default=DEFAULT_ACCOUNTS)

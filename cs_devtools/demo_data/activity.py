@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from cs_analytics.demo_data import catalog as cat
-from cs_analytics.demo_data.crm import SCALED_CSM, crm_cutoff, owner_at
-from cs_analytics.demo_data.hashing import (
+from cs_devtools.demo_data import catalog as cat
+from cs_devtools.demo_data.crm import SCALED_CSM, crm_cutoff, owner_at
+from cs_devtools.demo_data.hashing import (
     STREAM_ACTIVITIES,
     STREAM_NPS,
     STREAM_ONBOARDING,
     STREAM_TICKETS,
     entity_rng,
 )
-from cs_analytics.demo_data.lifecycle import SIM_YEARS
-from cs_analytics.demo_data.model import Entity, health_at
-from cs_analytics.demo_data.timeutil import SECONDS_PER_DAY, add_months
+from cs_devtools.demo_data.lifecycle import SIM_YEARS
+from cs_devtools.demo_data.model import Entity, health_at
+from cs_devtools.demo_data.timeutil import SECONDS_PER_DAY, add_months
 
 Columns = dict[str, list]
 MILESTONES: tuple[str, ...] = ("kickoff", "configured", "first_value", "trained", "go_live")

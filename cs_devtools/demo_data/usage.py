@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from cs_analytics.demo_data import catalog as cat
-from cs_analytics.demo_data.hashing import (
+from cs_devtools.demo_data import catalog as cat
+from cs_devtools.demo_data.hashing import (
     GOLDEN,
     STREAM_USAGE_PROFILE,
     STREAM_USAGE_USERS,
@@ -29,9 +29,9 @@ from cs_analytics.demo_data.hashing import (
     splitmix64,
     unit,
 )
-from cs_analytics.demo_data.lifecycle import SIM_YEARS
-from cs_analytics.demo_data.model import Entity
-from cs_analytics.demo_data.timeutil import SECONDS_PER_DAY, add_months, date_of
+from cs_devtools.demo_data.lifecycle import SIM_YEARS
+from cs_devtools.demo_data.model import Entity
+from cs_devtools.demo_data.timeutil import SECONDS_PER_DAY, add_months, date_of
 
 _NEVER = np.int64(1 << 40)
 _SALT_COUNT = 0xC0

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from cs_analytics.demo_data.catalog import Plan
+from cs_devtools.demo_data.catalog import Plan
 
 
 @dataclass

@@ -28,10 +28,10 @@ from fractions import Fraction
 
 import pyarrow as pa
 
-from cs_analytics.demo_data import catalog as cat
-from cs_analytics.demo_data.lifecycle import survivor
-from cs_analytics.demo_data.model import Entity
-from cs_analytics.demo_data.timeutil import month_start, next_month_start
+from cs_devtools.demo_data import catalog as cat
+from cs_devtools.demo_data.lifecycle import survivor
+from cs_devtools.demo_data.model import Entity
+from cs_devtools.demo_data.timeutil import month_start, next_month_start
 
 _Q9 = Decimal("0.000000001")
 

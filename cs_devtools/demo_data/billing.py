@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from cs_analytics.demo_data import catalog as cat
-from cs_analytics.demo_data.hashing import hash_unit
-from cs_analytics.demo_data.model import Entity, Subscription, Version
-from cs_analytics.demo_data.timeutil import SECONDS_PER_DAY, add_months
+from cs_devtools.demo_data import catalog as cat
+from cs_devtools.demo_data.hashing import hash_unit
+from cs_devtools.demo_data.model import Entity, Subscription, Version
+from cs_devtools.demo_data.timeutil import SECONDS_PER_DAY, add_months
 
 Columns = dict[str, list]
 

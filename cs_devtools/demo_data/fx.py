@@ -13,8 +13,8 @@ from decimal import Decimal
 
 import numpy as np
 
-from cs_analytics.demo_data.hashing import mix, normal
-from cs_analytics.demo_data.timeutil import day_of
+from cs_devtools.demo_data.hashing import mix, normal
+from cs_devtools.demo_data.timeutil import day_of
 
 FX_EPOCH_DAY = day_of(date(2000, 1, 1))
 # currency -> (usd_per_unit level, daily volatility of log rate, decimals written)

@@ -16,9 +16,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cs_analytics.demo_data import catalog as cat
-from cs_analytics.demo_data.hashing import STREAM_DIRTY, hash_unit, mix, unit
-from cs_analytics.demo_data.timeutil import SECONDS_PER_DAY, date_of, day_of
+from cs_devtools.demo_data import catalog as cat
+from cs_devtools.demo_data.hashing import STREAM_DIRTY, hash_unit, mix, unit
+from cs_devtools.demo_data.timeutil import SECONDS_PER_DAY, date_of, day_of
 
 Columns = dict[str, list]
 LATE_AFTER_SECONDS = 3 * SECONDS_PER_DAY

@@ -20,13 +20,13 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from cs_analytics.demo_data import activity, billing, crm, dirty, truth, usage
-from cs_analytics.demo_data.catalog import GENERATOR_VERSION
-from cs_analytics.demo_data.fx import fx_table
-from cs_analytics.demo_data.lifecycle import SIM_YEARS, simulate_entities
-from cs_analytics.demo_data.timeutil import SECONDS_PER_DAY, add_months, day_of
-from cs_analytics.demo_data.writer import write_events_parquet, write_parquet, write_table
 from cs_analytics.landing.contract import TABLES
+from cs_devtools.demo_data import activity, billing, crm, dirty, truth, usage
+from cs_devtools.demo_data.catalog import GENERATOR_VERSION
+from cs_devtools.demo_data.fx import fx_table
+from cs_devtools.demo_data.lifecycle import SIM_YEARS, simulate_entities
+from cs_devtools.demo_data.timeutil import SECONDS_PER_DAY, add_months, day_of
+from cs_devtools.demo_data.writer import write_events_parquet, write_parquet, write_table
 
 DEFAULT_START = date(2023, 1, 1)
 DEFAULT_ACCOUNTS = 500

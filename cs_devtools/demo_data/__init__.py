@@ -6,8 +6,8 @@ that tests compare the warehouse with. Deterministic and prefix-stable: the
 rows of any day depend only on (seed, accounts, start), never on the end date.
 """
 
-from cs_analytics.demo_data.catalog import GENERATOR_VERSION
-from cs_analytics.demo_data.generate import (
+from cs_devtools.demo_data.catalog import GENERATOR_VERSION
+from cs_devtools.demo_data.generate import (
     DEFAULT_START,
     GenerationSummary,
     ensure_demo_landing,
