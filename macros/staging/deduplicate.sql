@@ -21,13 +21,25 @@
     `deduplicate` by the landing table's own contract: its primary key and
     de-duplication order from the source's meta (models/staging/*/_*__sources.yml).
     The key columns are read from `relation` by name, so a staging model keeps
-    the contract's column names for them.
+    the contract's column names for them. dbt compiles unit tests without the
+    graph, so a staging model's unit test states its table's key and order in
+    var `landing_contract_in_unit_tests` ({table path: {primary_key,
+    deduplicate_order}}); a pytest keeps those equal to the contract.
 #}
 {% macro deduplicate_source(relation, source_name, table_name) -%}
     {%- set table = cs_analytics.landing_table(source_name, table_name) -%}
     {%- if not execute -%}
         select * from {{ relation }}
     {%- else -%}
+        {%- if not table.primary_key -%}
+            {%- set table = var('landing_contract_in_unit_tests', {}).get(table.path) -%}
+            {%- if not table -%}
+                {{ exceptions.raise_compiler_error(
+                    'no contract for ' ~ source_name ~ '/' ~ table_name ~ ': a unit test of its '
+                    ~ 'staging model sets var landing_contract_in_unit_tests'
+                ) }}
+            {%- endif -%}
+        {%- endif -%}
         {{ cs_analytics.deduplicate(
             relation, partition_by=table.primary_key, order_by=table.deduplicate_order
         ) }}

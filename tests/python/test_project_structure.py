@@ -86,6 +86,26 @@ def test_staging_models_deduplicate_by_their_sources_contract(manifest: dict) ->
     assert problems == []
 
 
+def test_staging_unit_tests_state_their_tables_contract(manifest: dict) -> None:
+    """dbt compiles unit tests without the graph: each gives its table's key and order as a var."""
+    by_model = {f"stg_{t.system}__{t.name}": t for t in TABLES}
+    wrong = []
+    for test in manifest["unit_tests"].values():
+        table = by_model.get(test["model"])
+        if table is None:
+            continue
+        stated = (test.get("overrides") or {}).get("vars", {}).get("landing_contract_in_unit_tests")
+        expected = {
+            table.path: {
+                "primary_key": list(table.primary_key),
+                "deduplicate_order": list(table.deduplicate_order),
+            }
+        }
+        if stated != expected:
+            wrong.append(f"{test['name']}: {stated} instead of {expected}")
+    assert wrong == []
+
+
 def test_staging_not_null_tests_block_where_the_contract_blocks_a_blank(manifest: dict) -> None:
     """A blank the contract blocks is an error test in staging too; a warned one a warning."""
     columns = {(f"stg_{t.system}__{t.name}", c.name): c.blank for t in TABLES for c in t.columns}
