@@ -59,11 +59,11 @@ complete_months as (
 account_cohorts as (
 
     select
-        account_id,
-        first_paid_month as cohort_month,
+        accounts.account_id,
+        accounts.first_paid_month as cohort_month,
         {{ account_slice_columns('accounts') }}
     from accounts
-    where first_paid_month is not null
+    where accounts.first_paid_month is not null
 
 ),
 
