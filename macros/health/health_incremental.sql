@@ -233,12 +233,13 @@
 {#
     The rows of an incremental account-day model that a run (re)computes: the
     days from the recompute start, and every day of restated accounts. A
-    filter on the spine (int_health__account_days), e.g.
+    filter on the spine (int_health__account_days, unqualified: the names
+    are those of the model's own table too), e.g.
         where {{ health_in_scope(fingerprint) }}
 #}
-{% macro health_in_scope(fingerprint, date_column='score_date', account_column='account_id') -%}
+{% macro health_in_scope(fingerprint) -%}
     (
-        {{ date_column }} >= cast('{{ cs_analytics.health_scope_start(date_column, fingerprint) }}' as date)
-        or {{ account_column }} in ({{ cs_analytics.health_restated_accounts() }})
+        score_date >= cast('{{ cs_analytics.health_scope_start('score_date', fingerprint) }}' as date)
+        or account_id in ({{ cs_analytics.health_restated_accounts() }})
     )
 {%- endmacro %}

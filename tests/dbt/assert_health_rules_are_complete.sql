@@ -95,7 +95,10 @@ problems as (
             and (exact_value < 1 or exact_value <> cast(exact_value as decimal(18, 0)))
         )
         or (
-            ({{ dbt.right('parameter', 7) }} = '_weight' or {{ dbt.right('parameter', 8) }} = '_penalty')
+            (
+                {{ dbt.right('parameter', 7) }} = '_weight'
+                or {{ dbt.right('parameter', 8) }} = '_penalty'
+            )
             and exact_value < 0
         )
 

@@ -126,7 +126,8 @@ financial_intervals as (
         and account_invoices.due_date is not null
         and (
             account_invoices.paid_date is null
-            or account_invoices.paid_date >= {{ dbt.dateadd('day', 2, 'account_invoices.due_date') }}
+            or account_invoices.paid_date
+            >= {{ dbt.dateadd('day', 2, 'account_invoices.due_date') }}
         )
         and not (account_invoices.status = 'paid' and account_invoices.paid_date is null)
 

@@ -43,16 +43,27 @@ rules as (
 
 ),
 
+scoped_days as (
+
+    select
+        account_id,
+        score_date,
+        days_since_customer_start,
+        composition_hash
+    from account_days
+    where {{ health_in_scope(fingerprint) }}
+
+),
+
 spine as (
 
     select
-        account_days.account_id,
-        account_days.score_date,
-        account_days.composition_hash,
-        account_days.days_since_customer_start < rules.applicable_days as is_onboarding_applicable
-    from account_days
+        scoped_days.account_id,
+        scoped_days.score_date,
+        scoped_days.composition_hash,
+        scoped_days.days_since_customer_start < rules.applicable_days as is_onboarding_applicable
+    from scoped_days
     cross join rules
-    where {{ health_in_scope(fingerprint, 'account_days.score_date', 'account_days.account_id') }}
 
 ),
 

@@ -133,9 +133,31 @@ select
     spine.composition_hash,
     cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
 from spine
-{%- for component in health_components() %}
-left join {{ component }}_component
+left join usage_component
     on
-        spine.account_id = {{ component }}_component.account_id
-        and spine.score_date = {{ component }}_component.score_date
-{%- endfor %}
+        spine.account_id = usage_component.account_id
+        and spine.score_date = usage_component.score_date
+left join adoption_component
+    on
+        spine.account_id = adoption_component.account_id
+        and spine.score_date = adoption_component.score_date
+left join support_component
+    on
+        spine.account_id = support_component.account_id
+        and spine.score_date = support_component.score_date
+left join sentiment_component
+    on
+        spine.account_id = sentiment_component.account_id
+        and spine.score_date = sentiment_component.score_date
+left join engagement_component
+    on
+        spine.account_id = engagement_component.account_id
+        and spine.score_date = engagement_component.score_date
+left join financial_component
+    on
+        spine.account_id = financial_component.account_id
+        and spine.score_date = financial_component.score_date
+left join onboarding_component
+    on
+        spine.account_id = onboarding_component.account_id
+        and spine.score_date = onboarding_component.score_date

@@ -74,13 +74,25 @@ feature_catalog as (
 
 ),
 
+usage_rules as (
+
+    {{ health_rules('usage') }}
+
+),
+
+adoption_rules as (
+
+    {{ health_rules('adoption') }}
+
+),
+
 rules as (
 
     select
         usage_rules.active_window_days as users_window_days,
         adoption_rules.window_days as features_window_days
-    from ({{ health_rules('usage') }}) as usage_rules
-    cross join ({{ health_rules('adoption') }}) as adoption_rules
+    from usage_rules
+    cross join adoption_rules
 
 ),
 
