@@ -1,6 +1,6 @@
 {#
-    The adoption component per paying account-day (docs/metrics.md, Customer
-    health score; rule in _health__models.yml):
+    The adoption component per paying account-day (docs/metrics.md, Components).
+    Rule in _health__models.yml:
 
         adoption = 100 x core features used / core features of the products paid for
 

@@ -1,8 +1,8 @@
 {#
     The engagement component per paying account-day (docs/metrics.md,
-    Customer health score; rule in _health__models.yml; constants in seed
+    Components). Rule in _health__models.yml; constants in seed
     health_rules, component `engagement`, and the touch model's cadence in
-    seed touch_model_cadence):
+    seed touch_model_cadence:
 
         engagement = weighted mean, over the parts with data, of
           touches:  100 - ramp(days since the last CSM touch

@@ -1,7 +1,7 @@
 {#
     The financial component per paying account-day (docs/metrics.md,
-    Customer health score; rule in _health__models.yml; constants in seed
-    health_rules, component `financial`):
+    Components). Rule in _health__models.yml; constants in seed
+    health_rules, component `financial`:
 
         financial = max(0, 100 - failed_payment_penalty x failed payment attempts
                                - overdue_invoice_penalty x invoices overdue at some point

@@ -1,7 +1,7 @@
 {#
     The onboarding component per paying account-day (docs/metrics.md,
-    Customer health score; rule in _health__models.yml; window in seed
-    health_rules, component `onboarding`):
+    Components). Rule in _health__models.yml; window in seed
+    health_rules, component `onboarding`:
 
         onboarding = 100 x milestones completed / milestones due
 

@@ -1,7 +1,7 @@
 {#
-    The sentiment component per paying account-day (docs/metrics.md, Customer
-    health score; rule in _health__models.yml; window in seed health_rules,
-    component `sentiment`):
+    The sentiment component per paying account-day (docs/metrics.md, Components).
+    Rule in _health__models.yml; window in seed health_rules,
+    component `sentiment`:
 
         sentiment = 100 x (promoters + 1/2 passives) / respondents
                   = (NPS + 100) / 2

@@ -1,7 +1,7 @@
 {#
-    The support component per paying account-day (docs/metrics.md, Customer
-    health score; rule and inputs in _health__models.yml; constants in seed
-    health_rules, component `support`):
+    The support component per paying account-day (docs/metrics.md, Components).
+    Rule and inputs in _health__models.yml; constants in seed
+    health_rules, component `support`:
 
         support = weighted mean, over the parts with data, of
           open tickets:  max(0, 100 - open_urgent_penalty x urgent

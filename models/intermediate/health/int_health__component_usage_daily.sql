@@ -1,7 +1,7 @@
 {#
-    The usage component per paying account-day (docs/metrics.md, Customer
-    health score; rule in _health__models.yml; constants in seed
-    health_rules, component `usage`):
+    The usage component per paying account-day (docs/metrics.md, Components).
+    Rule in _health__models.yml; constants in seed
+    health_rules, component `usage`:
 
         usage = weighted mean, over the parts with data, of
           utilisation:  ramp(active users / licensed seats)
