@@ -12,49 +12,148 @@
     Spark the same two statements need a Delta table (or `insert_overwrite`
     partitioned by the day, with restatements done by a full refresh).
 
-    The whole table is rebuilt, as by `--full-refresh`, when the build
-    fingerprint changed: the reporting timezone (days are local), the
-    version of the rules (`health_rules_version`, bumped when a component
-    rule changes) or the content of the seeds the model reads.
-
-    Account-level models also restate every day of an account whose
+    The whole table is rebuilt, as by `--full-refresh`, when its build
+    fingerprint (below) differs from the one stored on its rows: whatever
+    would make a kept day come out differently if it were recomputed
+    tonight. Account-level models also restate every day of an account whose
     composition changed (a CRM merge, a billing customer moved): see
     int_health__account_composition.
 #}
 
-{% macro health_rules_version() -%}
-    {{ return('1') }}
+{#
+    The build fingerprint of the model being compiled: an md5 over what
+    decides the value of a kept row, derived from the project itself so that
+    no one has to remember to bump a version when a rule changes.
+
+    A kept row is a function of the facts it read (new facts are the
+    incremental part: the recompute window, late-event audit, restated
+    accounts) and of the code and configuration that turned those facts into
+    it, which is what the fingerprint covers:
+
+    - the code of the model and of every model and snapshot upstream of it
+      (dbt's checksum of each file). All of them, not only the health ones:
+      any upstream model whose logic changes (how a ticket is attributed, how
+      a contraction is classified, how seats are counted) changes what every
+      past day would show, and the upstream tables are rebuilt whole each
+      night while this one keeps its history. An upstream incremental model
+      (the usage rollups) changes the fingerprint through its code like any
+      other, and is itself rebuilt by its own fingerprint;
+    - the source of every macro those nodes call, followed through the
+      macros they call in turn (node checksums do not cover macro code, and
+      rules, windows and the scoring arithmetic live in macros), dbt's and the
+      adapter's included, so an upgrade that changes them rebuilds too;
+    - the content of every seed upstream (health_rules, touch_model_cadence,
+      feature_catalog, ...), read from the warehouse, not the CSV file: a CSV
+      edited but not yet seeded must not count as applied, or the rebuild
+      would bake in the old rule and the new one would never arrive;
+    - the value of every var those nodes and macros read, the reporting
+      timezone among them (days are local days), except the two that define
+      the incremental axis rather than a row's value: `as_of_date` (which
+      day is new) and `late_arrival_window_days` (how far back a night
+      recomputes).
+
+    Changing anything of that rebuilds the model and, through the same
+    rule, everything incremental downstream. A comment-only edit rebuilds
+    too: a cost paid once per change, never a stale day. Sources are facts,
+    not code, and are left out. At parse time and in unit tests (no `this`),
+    which never build incrementally, the fingerprint is empty.
+#}
+{% macro health_build_fingerprint() -%}
+    {%- if not execute or this is none or model.unique_id not in graph.nodes -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set nodes = cs_analytics.health_upstream_nodes(model.unique_id) -%}
+    {%- set macros = cs_analytics.health_called_macros(nodes) -%}
+    {%- set parts = ['timezone=' ~ cs_analytics.reporting_timezone()] -%}
+    {%- set code = [] -%}
+    {%- for node in nodes -%}
+        {%- if node.resource_type == 'seed' -%}
+            {%- do parts.append('seed:' ~ node.name ~ '=' ~ cs_analytics.health_seed_content(node)) -%}
+        {%- else -%}
+            {%- do parts.append('code:' ~ node.unique_id ~ '=' ~ node.checksum.checksum) -%}
+            {%- do code.append(node.raw_code) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for macro in macros -%}
+        {%- do parts.append('macro:' ~ macro.unique_id ~ '=' ~ local_md5(macro.macro_sql)) -%}
+        {%- do code.append(macro.macro_sql) -%}
+    {%- endfor -%}
+    {%- set read_vars = modules.re.findall("var\(\s*['\"](\w+)['\"]", code | join(' ')) -%}
+    {%- for name in read_vars | unique | sort -%}
+        {%- if name not in ('as_of_date', 'late_arrival_window_days') -%}
+            {%- do parts.append('var:' ~ name ~ '=' ~ tojson(var(name, none))) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(local_md5(parts | sort | join('\n'))) }}
+{%- endmacro %}
+
+{# The node (graph entry) and every model, snapshot and seed upstream of it. #}
+{% macro health_upstream_nodes(unique_id) -%}
+    {%- set seen = [unique_id] -%}
+    {%- set nodes = [] -%}
+    {#- the list grows while it is walked: a breadth-first search -#}
+    {%- for current in seen -%}
+        {%- set node = graph.nodes[current] -%}
+        {%- do nodes.append(node) -%}
+        {%- for parent in node.depends_on.nodes -%}
+            {%- if parent in graph.nodes and parent not in seen -%}
+                {%- do seen.append(parent) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(nodes) }}
+{%- endmacro %}
+
+{# Every macro the nodes call, directly or through other macros (dispatch resolved by dbt). #}
+{% macro health_called_macros(nodes) -%}
+    {%- set seen = [] -%}
+    {%- for node in nodes -%}
+        {%- for macro_id in node.depends_on.macros | default([], true) -%}
+            {%- if macro_id not in seen -%}{%- do seen.append(macro_id) -%}{%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set macros = [] -%}
+    {%- for macro_id in seen -%}
+        {%- set package, name = macro_id.split('.')[1], macro_id.split('.')[2] -%}
+        {#- the project's macros by package; dbt's and the adapter's share the dbt namespace -#}
+        {%- set namespace = context[package] if package == project_name else dbt -%}
+        {%- if namespace[name] is not defined -%}
+            {{ exceptions.raise_compiler_error(
+                'health_build_fingerprint: cannot read the source of ' ~ macro_id
+            ) }}
+        {%- endif -%}
+        {%- set macro = namespace[name].macro -%}
+        {%- do macros.append(macro) -%}
+        {%- for called in macro.depends_on.macros -%}
+            {%- if called not in seen -%}{%- do seen.append(called) -%}{%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(macros) }}
 {%- endmacro %}
 
 {#
-    A literal that changes whenever the model's output would change for
-    reasons other than new facts. `seeds` are refs (relations) whose content
-    counts; they are referenced outside `execute` so that dbt records the
-    dependency.
+    A seed's rows as one text (sorted), read from the warehouse; empty when
+    the seed is not loaded yet (dbt compile on an empty database), which
+    cannot match a built table's fingerprint.
 #}
-{% macro health_build_fingerprint(seeds=[]) -%}
-    {%- set parts = [cs_analytics.reporting_timezone(), cs_analytics.health_rules_version()] -%}
-    {%- for seed in seeds -%}
-        {#- A unit test replaces the seed with a fixture CTE: nothing to hash there. -#}
-        {%- if execute and not (seed | string).startswith('__dbt__cte__') -%}
-            {%- set columns = adapter.get_columns_in_relation(seed) | map(attribute='name') | list -%}
-            {#- No columns: the seed is not built yet (dbt compile on an empty database). -#}
-            {%- if columns -%}
-                {%- set row_text -%}
-                    {%- for column in columns -%}
-                        coalesce(cast({{ adapter.quote(column) }} as {{ dbt.type_string() }}), '')
-                        {%- if not loop.last %} || '|' || {% endif -%}
-                    {%- endfor -%}
-                {%- endset -%}
-                {%- set content = run_query(
-                    'select ' ~ dbt.listagg(row_text, "'\n'", 'order by ' ~ row_text) ~ ' from ' ~ seed
-                ).rows[0][0] -%}
-                {#- the table name, not the relation: the database name follows the file name -#}
-                {%- do parts.append(seed.identifier ~ '=' ~ (content or '')) -%}
-            {%- endif -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(local_md5(parts | join('\n'))) }}
+{% macro health_seed_content(node) -%}
+    {%- set relation = api.Relation.create(
+        database=node.database, schema=node.schema, identifier=node.alias
+    ) -%}
+    {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | list -%}
+    {%- if not columns -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set row_text -%}
+        {%- for column in columns -%}
+            coalesce(cast({{ adapter.quote(column) }} as {{ dbt.type_string() }}), '')
+            {%- if not loop.last %} || '|' || {% endif -%}
+        {%- endfor -%}
+    {%- endset -%}
+    {%- set content = run_query(
+        'select ' ~ dbt.listagg(row_text, "'\n'", 'order by ' ~ row_text) ~ ' from ' ~ relation
+    ).rows[0][0] -%}
+    {{ return((columns | join('|')) ~ '\n' ~ (content or '')) }}
 {%- endmacro %}
 
 {#
@@ -129,4 +228,18 @@
         )
         {%- endif %}
     {%- endif %}
+{%- endmacro %}
+
+{#
+    The rows of an incremental account-day model that a run (re)computes: the
+    days from the recompute start, and every day of restated accounts. A
+    filter on the spine (int_health__account_days, unqualified: the names
+    are those of the model's own table too), e.g.
+        where {{ health_in_scope(fingerprint) }}
+#}
+{% macro health_in_scope(fingerprint) -%}
+    (
+        score_date >= cast('{{ cs_analytics.health_scope_start('score_date', fingerprint) }}' as date)
+        or account_id in ({{ cs_analytics.health_restated_accounts() }})
+    )
 {%- endmacro %}

@@ -43,45 +43,38 @@
     end
 {%- endmacro %}
 
-{# A decimal literal ('0.8', '-0.4', '3') as (integer, power of ten): 0.8 = (8, 1). #}
-{% macro health_literal_as_integer(literal, power) -%}
-    {%- set text = literal | string | trim -%}
-    {%- set negative = text.startswith('-') -%}
-    {%- set digits = text.lstrip('-') -%}
-    {%- set whole, _, fraction = digits.partition('.') -%}
-    {%- set padded = (fraction ~ ('0' * power))[:power] -%}
-    {%- set value = ((whole or '0') ~ padded) | int -%}
-    {{ return(-value if negative else value) }}
-{%- endmacro %}
-
-{% macro health_literal_decimals(literals) -%}
-    {%- set ns = namespace(decimals=0) -%}
-    {%- for literal in literals -%}
-        {%- set fraction = (literal | string).partition('.')[2] -%}
-        {%- if fraction | length > ns.decimals -%}{%- set ns.decimals = fraction | length -%}{%- endif -%}
-    {%- endfor -%}
-    {{ return(ns.decimals) }}
+{#
+    Rule constants (ramp ends, part weights: seed health_rules) have at most
+    4 decimals, so 10^4 times one is an integer and every comparison and
+    interpolation below stays in integers. `value` is a SQL expression (a
+    column of the rules row).
+#}
+{% macro health_rule_units(value) -%}
+    cast(({{ value }}) * 10000 as bigint)
 {%- endmacro %}
 
 {#
     Points of the ratio x = n / d on a ramp: 0 at x <= low, 100 at x >= high,
     linear in between, at 6 decimals; NULL when x is undefined. low < high
-    are decimal literals (strings); the comparison and the interpolation stay
-    in integers: 100 (10^k n - L d) / ((H - L) d).
+    are SQL expressions (rule constants); with L, H their units (10^4 times
+    them) the comparison and the interpolation are integer arithmetic:
+    100 (10^4 n - L d) / ((H - L) d). Between the ends the numerator is below
+    100 (H - L) d, so health_ratio's bound holds while d < 4.6e10 / (H - L):
+    millions of seats or CSAT responses for the shipped ramps (an overflow
+    fails the build, it never wraps).
 #}
 {% macro health_ramp(n, d, low, high) -%}
-    {%- set k = cs_analytics.health_literal_decimals([low, high]) -%}
-    {%- set low_int = cs_analytics.health_literal_as_integer(low, k) -%}
-    {%- set high_int = cs_analytics.health_literal_as_integer(high, k) -%}
-    {%- set scaled_n = '(' ~ (10 ** k) ~ ' * (' ~ n ~ '))' -%}
+    {%- set low_units = cs_analytics.health_rule_units(low) -%}
+    {%- set high_units = cs_analytics.health_rule_units(high) -%}
+    {%- set scaled_n = '(10000 * (' ~ n ~ '))' -%}
     case
         when ({{ n }}) is null or ({{ d }}) is null or ({{ d }}) = 0 then null
-        when {{ scaled_n }} <= {{ low_int }} * ({{ d }}) then cast(0 as decimal(9, 6))
-        when {{ scaled_n }} >= {{ high_int }} * ({{ d }}) then cast(100 as decimal(9, 6))
+        when {{ scaled_n }} <= {{ low_units }} * ({{ d }}) then cast(0 as decimal(9, 6))
+        when {{ scaled_n }} >= {{ high_units }} * ({{ d }}) then cast(100 as decimal(9, 6))
         else cast(
             {{ cs_analytics.health_ratio(
-                '100 * (' ~ scaled_n ~ ' - ' ~ low_int ~ ' * (' ~ d ~ '))',
-                (high_int - low_int) ~ ' * (' ~ d ~ ')'
+                '100 * (' ~ scaled_n ~ ' - ' ~ low_units ~ ' * (' ~ d ~ '))',
+                '(' ~ high_units ~ ' - ' ~ low_units ~ ') * (' ~ d ~ ')'
             ) }} as decimal(9, 6)
         )
     end
@@ -100,14 +93,14 @@
 {#
     The weighted mean of the parts that have data: sum(w * points) / sum(w)
     over the non-NULL points; NULL when none has data. `parts` is a list of
-    (points column, weight literal); points are 0-100 with 6 decimals.
+    (points column, weight expression); points are 0-100 with 6 decimals,
+    weights rule constants (health_rule_units).
 #}
 {% macro health_weighted_parts(parts) -%}
-    {%- set k = cs_analytics.health_literal_decimals(parts | map(attribute=1) | list) -%}
     {%- set numerator = [] -%}
     {%- set denominator = [] -%}
     {%- for points, weight in parts -%}
-        {%- set w = cs_analytics.health_literal_as_integer(weight, k) -%}
+        {%- set w = cs_analytics.health_rule_units(weight) -%}
         {%- do numerator.append('coalesce(' ~ w ~ ' * ' ~ cs_analytics.health_micro_units(points) ~ ', 0)') -%}
         {%- do denominator.append('case when (' ~ points ~ ') is not null then ' ~ w ~ ' else 0 end') -%}
     {%- endfor -%}

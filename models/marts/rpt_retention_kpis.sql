@@ -18,29 +18,13 @@
     - a window of W months pools the W months ending at m: every numerator
       and every denominator is a sum over the window, ratios are taken last.
 
-    The movement facts are the complete change tables behind the movement
-    marts (int_mrr_account_changes, int_mrr_product_changes): the marts only
-    hold rows that moved, so an account with unchanged MRR would be missing
-    from the base. Segment, touch model and region are the account's
-    current attributes (dim_accounts), applied to its whole history.
-
-    The trailing-12 base needs month m's rate for every currency that had
-    MRR at m−12, so int_revenue__fx_rates_by_month must hold those pairs (m+12 in its
-    `used` list); a missing pair fails the run naming currency and month
-    rather than shrinking the denominator.
+    The members' facts (int_revenue__retention_member_months: movements and
+    the trailing-12 cohort, for accounts and account × product) and their
+    monthly sums per slice (int_revenue__retention_slice_months: every
+    declared slice in every reporting month) are intermediate models; this
+    mart only pools the months of each window and takes the ratios.
 #}
 
-{%- set account_dimensions = ['all', 'segment', 'touch_model', 'region'] -%}
-{%- set fact_columns = [
-    'month',
-    'previous_mrr',
-    'current_mrr',
-    'movement_type',
-    'cross_sell_mrr',
-    'trailing_base_mrr',
-    'trailing_current_mrr',
-    'trailing_retained_mrr',
-] -%}
 {%- set money_measures = [
     'base_mrr',
     'churn_mrr',
@@ -72,328 +56,9 @@
 
 with
 
-months as (
+slice_months as (
 
-    select * from {{ ref('int_revenue__reporting_months') }}
-
-),
-
-account_changes as (
-
-    select * from {{ ref('int_revenue__mrr_account_months') }}
-
-),
-
-product_changes as (
-
-    select * from {{ ref('int_revenue__mrr_product_months') }}
-
-),
-
-accounts as (
-
-    select * from {{ ref('dim_accounts') }}
-
-),
-
-mrr as (
-
-    select * from {{ ref('fct_mrr') }}
-
-),
-
-rates as (
-
-    select * from {{ ref('int_revenue__fx_rates_by_month') }}
-
-),
-
--- MRR of m−12 in the plan currency, on the row of month m.
-year_ago_original as (
-
-    select
-        {{ add_months('month', 12) }} as reporting_month,
-        account_id,
-        product_id,
-        currency,
-        mrr_original
-    from mrr
-
-),
-
--- ... restated at month m's rates. A missing rate fails the run: never a
--- silently smaller denominator.
-year_ago_mrr as (
-
-    select
-        months.month,
-        year_ago_original.account_id,
-        year_ago_original.product_id,
-        case
-            when rates.reporting_rate is null
-                then {{ raise_error(
-                    "'FX rate missing for trailing-12 retention: int_revenue__fx_rates_by_month has no '"
-                    ~ " || year_ago_original.currency || ' rate for ' || cast(months.month as "
-                    ~ dbt.type_string() ~ ")"
-                ) }}
-            else {{ convert_money('year_ago_original.mrr_original', 'rates.reporting_rate') }}
-        end as year_ago_mrr
-    from year_ago_original
-    inner join months
-        on year_ago_original.reporting_month = months.month
-    left join rates
-        on
-            year_ago_original.reporting_month = rates.month
-            and year_ago_original.currency = rates.currency
-
-),
-
-trailing_parts as (
-
-    select
-        month,
-        account_id,
-        product_id,
-        year_ago_mrr,
-        {{ to_money(0) }} as current_mrr
-    from year_ago_mrr
-
-    union all
-
-    select
-        month,
-        account_id,
-        product_id,
-        {{ to_money(0) }} as year_ago_mrr,
-        mrr as current_mrr
-    from mrr
-
-),
-
--- The trailing-12 cohort of accounts: paying at m−12; their MRR then and now.
-trailing_accounts as (
-
-    select
-        month,
-        account_id,
-        sum(year_ago_mrr) as trailing_base_mrr,
-        sum(current_mrr) as trailing_current_mrr
-    from trailing_parts
-    group by month, account_id
-    having sum(year_ago_mrr) > 0
-
-),
-
--- The same per account × product, for the product slices.
-trailing_products as (
-
-    select
-        month,
-        account_id,
-        product_id,
-        sum(year_ago_mrr) as trailing_base_mrr,
-        sum(current_mrr) as trailing_current_mrr
-    from trailing_parts
-    group by month, account_id, product_id
-    having sum(year_ago_mrr) > 0
-
-),
-
--- One row per member and month: its movement facts or its trailing-12 facts.
-account_facts as (
-
-    select
-        month,
-        account_id,
-        previous_mrr,
-        current_mrr,
-        movement_type,
-        coalesce(cross_sell_mrr, 0) as cross_sell_mrr,
-        {{ to_money(0) }} as trailing_base_mrr,
-        {{ to_money(0) }} as trailing_current_mrr,
-        {{ to_money(0) }} as trailing_retained_mrr
-    from account_changes
-
-    union all
-
-    select
-        month,
-        account_id,
-        {{ to_money(0) }} as previous_mrr,
-        {{ to_money(0) }} as current_mrr,
-        cast(null as {{ dbt.type_string() }}) as movement_type,
-        {{ to_money(0) }} as cross_sell_mrr,
-        trailing_base_mrr,
-        trailing_current_mrr,
-        case
-            when trailing_current_mrr < trailing_base_mrr then trailing_current_mrr
-            else trailing_base_mrr
-        end as trailing_retained_mrr
-    from trailing_accounts
-
-),
-
--- A product already paid for in m−1 cannot be cross-sold: at product level
--- expansion is all upsell, and a cross-sold product shows as new MRR.
-product_facts as (
-
-    select
-        month,
-        account_id,
-        product_id,
-        previous_mrr,
-        current_mrr,
-        movement_type,
-        {{ to_money(0) }} as cross_sell_mrr,
-        {{ to_money(0) }} as trailing_base_mrr,
-        {{ to_money(0) }} as trailing_current_mrr,
-        {{ to_money(0) }} as trailing_retained_mrr
-    from product_changes
-
-    union all
-
-    select
-        month,
-        account_id,
-        product_id,
-        {{ to_money(0) }} as previous_mrr,
-        {{ to_money(0) }} as current_mrr,
-        cast(null as {{ dbt.type_string() }}) as movement_type,
-        {{ to_money(0) }} as cross_sell_mrr,
-        trailing_base_mrr,
-        trailing_current_mrr,
-        case
-            when trailing_current_mrr < trailing_base_mrr then trailing_current_mrr
-            else trailing_base_mrr
-        end as trailing_retained_mrr
-    from trailing_products
-
-),
-
-attributed_account_facts as (
-
-    select
-        account_facts.*,
-        'all' as all_accounts,
-        coalesce(accounts.segment, 'unknown') as segment,
-        coalesce(accounts.touch_model, 'unknown') as touch_model,
-        coalesce(accounts.region, 'unknown') as region
-    from account_facts
-    left join accounts
-        on account_facts.account_id = accounts.account_id
-
-),
-
-sliced as (
-
-    {% for dimension in account_dimensions %}
-    select
-        '{{ dimension }}' as slice_dimension,
-        {{ 'all_accounts' if dimension == 'all' else dimension }} as slice_value,
-        {{ fact_columns | join(', ') }}
-    from attributed_account_facts
-
-    union all
-
-    {% endfor %}
-    select
-        'product' as slice_dimension,
-        product_id as slice_value,
-        {{ fact_columns | join(', ') }}
-    from product_facts
-
-),
-
--- Each member's amounts per movement (contraction and churn as positive numbers).
-member_movements as (
-
-    select
-        *,
-        case when movement_type = 'churn' then previous_mrr else 0 end as churn_mrr,
-        case
-            when movement_type = 'contraction' then previous_mrr - current_mrr else 0
-        end as contraction_mrr,
-        case
-            when movement_type = 'expansion' then current_mrr - previous_mrr else 0
-        end as expansion_mrr,
-        case
-            when movement_type = 'expansion' then current_mrr - previous_mrr - cross_sell_mrr
-            else 0
-        end as upsell_mrr
-    from sliced
-
-),
-
-monthly as (
-
-    select
-        month,
-        slice_dimension,
-        slice_value,
-        sum(case when previous_mrr > 0 then previous_mrr else 0 end) as base_mrr,
-        sum(churn_mrr) as churn_mrr,
-        sum(contraction_mrr) as contraction_mrr,
-        sum(expansion_mrr) as expansion_mrr,
-        sum(upsell_mrr) as upsell_mrr,
-        sum(case when movement_type = 'expansion' then cross_sell_mrr else 0 end)
-            as cross_sell_mrr,
-        sum(case when movement_type = 'new' then current_mrr else 0 end) as new_mrr,
-        sum(case when movement_type = 'reactivation' then current_mrr else 0 end)
-            as reactivation_mrr,
-        sum(current_mrr) as closing_mrr,
-        sum(trailing_base_mrr) as trailing_12m_base_mrr,
-        sum(trailing_current_mrr) as trailing_12m_current_mrr,
-        sum(trailing_retained_mrr) as trailing_12m_retained_mrr,
-        sum(case when previous_mrr > 0 then 1 else 0 end) as base_accounts,
-        sum(case when movement_type = 'churn' then 1 else 0 end) as churned_accounts,
-        sum(case when movement_type = 'contraction' then 1 else 0 end) as contracted_accounts,
-        sum(case when movement_type = 'expansion' then 1 else 0 end) as expanded_accounts,
-        sum(case when upsell_mrr > 0 then 1 else 0 end) as upsell_accounts,
-        sum(
-            case when movement_type = 'expansion' and cross_sell_mrr > 0 then 1 else 0 end
-        ) as cross_sell_accounts,
-        sum(case when movement_type = 'new' then 1 else 0 end) as new_accounts,
-        sum(case when movement_type = 'reactivation' then 1 else 0 end) as reactivated_accounts,
-        sum(case when current_mrr > 0 then 1 else 0 end) as paying_accounts,
-        sum(case when trailing_base_mrr > 0 then 1 else 0 end) as trailing_12m_base_accounts
-    from member_movements
-    group by month, slice_dimension, slice_value
-
-),
-
--- Every slice value in every reporting month, quiet months included.
-slice_values as (
-
-    select
-        'all' as slice_dimension,
-        'all' as slice_value
-
-    union
-
-    select distinct
-        slice_dimension,
-        slice_value
-    from sliced
-
-),
-
-filled as (
-
-    select
-        months.month,
-        slice_values.slice_dimension,
-        slice_values.slice_value,
-        {% for measure in money_measures + count_measures %}
-        coalesce(monthly.{{ measure }}, 0) as {{ measure }},
-        {% endfor %}
-        months.is_partial_month
-    from months
-    cross join slice_values
-    left join monthly
-        on
-            months.month = monthly.month
-            and slice_values.slice_dimension = monthly.slice_dimension
-            and slice_values.slice_value = monthly.slice_value
+    select * from {{ ref('int_revenue__retention_slice_months') }}
 
 ),
 
@@ -412,14 +77,15 @@ window_sizes as (
 window_ends as (
 
     select
-        filled.month,
-        filled.is_partial_month,
-        filled.slice_dimension,
-        filled.slice_value,
+        slice_months.month,
+        slice_months.is_partial_month,
+        slice_months.slice_dimension,
+        slice_months.slice_value,
         window_sizes.window_months,
-        {{ add_months('filled.month', '1 - window_sizes.window_months') }} as window_start_month,
-        {{ add_months('filled.month', -11) }} as ltv_start_month
-    from filled
+        {{ add_months('slice_months.month', '1 - window_sizes.window_months') }}
+            as window_start_month,
+        {{ add_months('slice_months.month', -11) }} as ltv_start_month
+    from slice_months
     cross join window_sizes
 
 ),
@@ -433,16 +99,18 @@ window_members as (
         window_ends.slice_value,
         window_ends.window_months,
         {% for measure in money_measures + count_measures %}
-        filled.{{ measure }},
+        slice_months.{{ measure }},
         {% endfor %}
-        case when filled.month >= window_ends.window_start_month then 1 else 0 end as is_in_window
+        case
+            when slice_months.month >= window_ends.window_start_month then 1 else 0
+        end as is_in_window
     from window_ends
-    inner join filled
+    inner join slice_months
         on
-            window_ends.slice_dimension = filled.slice_dimension
-            and window_ends.slice_value = filled.slice_value
-            and window_ends.month >= filled.month
-            and window_ends.ltv_start_month <= filled.month
+            window_ends.slice_dimension = slice_months.slice_dimension
+            and window_ends.slice_value = slice_months.slice_value
+            and window_ends.month >= slice_months.month
+            and window_ends.ltv_start_month <= slice_months.month
 
 ),
 

@@ -1,9 +1,11 @@
 {#
-    The cohort-retention rates (int_revenue__fx_rates_at_cohort_month) follow the
-    revenue chain's rule: converting every fct_mrr row's mrr_original at its
-    own month's rate from them gives fct_mrr.mrr to the ninth decimal. So a
-    cohort's MRR at k = 0 is its fct_mrr MRR, and constant-currency revenue
-    retention only changes the month whose rates apply, never the rule.
+    Cohort retention converts at int_revenue__fx_rates_by_month, the rates
+    fct_mrr converts by, with the conversion fct_mrr uses: re-converting
+    every fct_mrr row's mrr_original at its own month's rate gives
+    fct_mrr.mrr to the ninth decimal, and every month and currency of
+    fct_mrr has a usable rate (neither missing nor stale). So a cohort's MRR
+    at k = 0 is its fct_mrr MRR, and constant-currency revenue retention
+    only changes the month whose rates apply, never the rule.
 #}
 {{ config(severity='error') }}
 
@@ -17,7 +19,7 @@ mrr as (
 
 rates as (
 
-    select * from {{ ref('int_revenue__fx_rates_at_cohort_month') }}
+    select * from {{ ref('int_revenue__fx_rates_by_month') }}
 
 )
 
@@ -28,7 +30,9 @@ select
     mrr.currency,
     mrr.mrr,
     rates.reporting_rate,
-    {{ to_money('mrr.mrr_original * rates.reporting_rate') }} as reconverted_mrr
+    rates.is_missing,
+    rates.is_stale,
+    {{ convert_money('mrr.mrr_original', 'rates.reporting_rate') }} as reconverted_mrr
 from mrr
 left join rates
     on
@@ -36,4 +40,6 @@ left join rates
         and mrr.currency = rates.currency
 where
     rates.reporting_rate is null
-    or {{ to_money('mrr.mrr_original * rates.reporting_rate') }} <> mrr.mrr
+    or rates.is_missing
+    or rates.is_stale
+    or {{ convert_money('mrr.mrr_original', 'rates.reporting_rate') }} <> mrr.mrr

@@ -47,10 +47,20 @@ HEALTH_MODELS = (
     "int_health__calendar_days+ int_health__account_composition+ "
     "int_usage__user_days+ int_usage__feature_days+"
 )
+HEALTH_COMPONENTS = (
+    "usage",
+    "adoption",
+    "support",
+    "sentiment",
+    "engagement",
+    "financial",
+    "onboarding",
+)
 HEALTH_RELATIONS = (
     "intermediate.int_usage__user_days",
     "intermediate.int_usage__feature_days",
     "intermediate.int_usage__account_activity_daily",
+    *(f"intermediate.int_health__component_{name}_daily" for name in HEALTH_COMPONENTS),
     "intermediate.int_health__components_daily",
     "intermediate.int_health__scores_daily",
     "marts.fct_account_health_daily",

@@ -106,7 +106,7 @@ usage_value as (
 
     select
         account_id,
-        min(usage_date) as usage_value_date
+        min(activity_date) as usage_value_date
     from feature_usage
     where active_users >= {{ value_min_active_users }}
     group by account_id

@@ -1,39 +1,40 @@
 {#
     Usage per paying account and day, from what was known by the end of the
     day: a user (or core feature) counts as active on day d when an event of
-    it occurred on one of the 30 local days ending d and became known
-    (received) by the end of d. Each rollup row is an interval of days
-    [max(activity day, knowledge day), activity day + 29]; the intervals of
-    one user (one feature) are merged and counted with a running sum
-    (macros/health/health_windows.sql), so no event is expanded into days.
+    it occurred on one of the N local days ending d and became known
+    (received) by the end of d, N = the window of seed health_rules
+    (usage.active_window_days for users, adoption.window_days for core
+    features; 30 as shipped, the `_30d` of the column names). Each rollup
+    row is an interval of days [max(activity day, knowledge day), activity
+    day + N - 1]; the intervals of one user (one feature) are merged and
+    counted with a running sum (macros/health/health_windows.sql), so no
+    event is expanded into days.
 
     - active_users_30d: distinct users with an event, over the account's
       source accounts (merged CRM accounts roll up);
     - core_features_used_30d / core_features_available: distinct core
       features (feature_catalog.is_core_feature) of the products the account
-      pays for that day, used in the 30 days / in the catalog;
+      pays for that day, used in the window / in the catalog;
     - usage_feed_live: the usage export had delivered any event by that day;
       before that usage is "no data", not zero.
 
     Incremental by score_date from the recompute start, plus every day of
     restated accounts (macros/health/health_incremental.sql): a day d >=
-    start only needs rollup rows with activity on or after start - 29.
+    start only needs rollup rows with activity on or after start - (N - 1).
 #}
 
 -- depends_on: {{ ref('int_health__account_composition') }}
 
-{%- set fingerprint = health_build_fingerprint([ref('feature_catalog')]) -%}
+{%- set fingerprint = health_build_fingerprint() -%}
 
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
-    pre_hook=["{{ health_delete_recompute_scope('score_date', health_build_fingerprint([ref('feature_catalog')]), by_account=true) }}"],
+    pre_hook=["{{ health_delete_recompute_scope('score_date', health_build_fingerprint(), by_account=true) }}"],
 ) }}
 
-{%- set start = health_scope_start('score_date', fingerprint) %}
-{#- a day from the start only needs usage of the 29 days before it -#}
-{%- set usage_from = health_scope_start('score_date', fingerprint, days_before=29) %}
+{%- set start = "cast('" ~ health_scope_start('score_date', fingerprint) ~ "' as date)" %}
 
 with
 
@@ -73,6 +74,28 @@ feature_catalog as (
 
 ),
 
+usage_rules as (
+
+    {{ health_rules('usage') }}
+
+),
+
+adoption_rules as (
+
+    {{ health_rules('adoption') }}
+
+),
+
+rules as (
+
+    select
+        usage_rules.active_window_days as users_window_days,
+        adoption_rules.window_days as features_window_days
+    from usage_rules
+    cross join adoption_rules
+
+),
+
 restated_accounts as (
 
     {{ health_restated_accounts() }}
@@ -94,7 +117,7 @@ spine as (
         composition_hash
     from account_days
     where
-        score_date >= cast('{{ start }}' as date)
+        score_date >= {{ start }}
         or account_id in (select restated_accounts.account_id from restated_accounts)
 
 ),
@@ -123,15 +146,21 @@ user_intervals as (
             when user_days.known_date > user_days.activity_date then user_days.known_date
             else user_days.activity_date
         end as start_date,
-        cast({{ dbt.dateadd('day', 29, 'user_days.activity_date') }} as date) as end_date
+        cast({{ dbt.dateadd(
+            'day', 'rules.users_window_days - 1', 'user_days.activity_date'
+        ) }} as date) as end_date
     from user_days
     inner join merge_map
         on user_days.source_account_id = merge_map.account_id
+    cross join rules
     where
         user_days.user_id is not null
-        and user_days.known_date <= {{ dbt.dateadd('day', 29, 'user_days.activity_date') }}
+        and user_days.known_date
+        <= {{ dbt.dateadd('day', 'rules.users_window_days - 1', 'user_days.activity_date') }}
+        -- a day from the start only needs usage of the window's days before it
         and (
-            user_days.activity_date >= cast('{{ usage_from }}' as date)
+            user_days.activity_date
+            >= {{ dbt.dateadd('day', '1 - rules.users_window_days', start) }}
             or merge_map.surviving_account_id in (
                 select restated_accounts.account_id from restated_accounts
             )
@@ -187,16 +216,21 @@ feature_intervals as (
             when feature_days.known_date > feature_days.activity_date then feature_days.known_date
             else feature_days.activity_date
         end as start_date,
-        cast({{ dbt.dateadd('day', 29, 'feature_days.activity_date') }} as date) as end_date
+        cast({{ dbt.dateadd(
+            'day', 'rules.features_window_days - 1', 'feature_days.activity_date'
+        ) }} as date) as end_date
     from feature_days
     inner join core_features
         on feature_days.event_name = core_features.event_name
     inner join merge_map
         on feature_days.source_account_id = merge_map.account_id
+    cross join rules
     where
-        feature_days.known_date <= {{ dbt.dateadd('day', 29, 'feature_days.activity_date') }}
+        feature_days.known_date
+        <= {{ dbt.dateadd('day', 'rules.features_window_days - 1', 'feature_days.activity_date') }}
         and (
-            feature_days.activity_date >= cast('{{ usage_from }}' as date)
+            feature_days.activity_date
+            >= {{ dbt.dateadd('day', '1 - rules.features_window_days', start) }}
             or merge_map.surviving_account_id in (
                 select restated_accounts.account_id from restated_accounts
             )

@@ -80,9 +80,9 @@ used_features as (
             feature_usage.account_id = paid_products.account_id
             and feature_usage.product_id = paid_products.product_id
     where
-        feature_usage.usage_date
+        feature_usage.activity_date
         >= cast({{ dbt.dateadd('day', -window_days, as_of_date_literal()) }} as date)
-        and feature_usage.usage_date < {{ as_of_date_literal() }}
+        and feature_usage.activity_date < {{ as_of_date_literal() }}
 
 ),
 

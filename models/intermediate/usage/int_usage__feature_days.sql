@@ -1,15 +1,12 @@
 {#
     Usage events rolled up once per source account x event x activity day x
     knowledge day (local days; the knowledge time of an event is received_at,
-    or occurred_at when it has none). Everything the health score needs
-    about features used is computed from this rollup, never from raw events.
+    or occurred_at when it has none). Everything the health score and the
+    expansion signals need about features used is computed from this
+    rollup, never from raw events.
 
-    Keyed by the account the event recorded (source_account_id), not the
-    surviving one, so a CRM merge never invalidates it. Incremental: a night
-    recomputes the knowledge days from its recompute start (see
-    macros/health/health_incremental.sql); events that land later than that
-    are left out until a full refresh and counted in
-    audit_usage_rollup_late_events.
+    One rendering of the usage rollup (macros/health/usage_rollups.sql),
+    with the same keys, days and incremental scope as int_usage__user_days.
 #}
 
 {%- set fingerprint = health_build_fingerprint() -%}
@@ -21,4 +18,4 @@
     pre_hook=["{{ health_delete_recompute_scope('known_date', health_build_fingerprint()) }}"],
 ) }}
 
-{{ health_usage_day_rollup('event_name', fingerprint) }}
+{{ usage_day_rollup('source_account_id', ['event_name'], fingerprint=fingerprint) }}

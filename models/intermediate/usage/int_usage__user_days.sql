@@ -4,6 +4,7 @@
     or occurred_at when it has none). Everything the health score needs
     about active users is computed from this rollup, never from raw events.
 
+    One rendering of the usage rollup (macros/health/usage_rollups.sql).
     Keyed by the account the event recorded (source_account_id), not the
     surviving one, so a CRM merge never invalidates it. Incremental: a night
     recomputes the knowledge days from its recompute start (see
@@ -21,4 +22,4 @@
     pre_hook=["{{ health_delete_recompute_scope('known_date', health_build_fingerprint()) }}"],
 ) }}
 
-{{ health_usage_day_rollup('user_id', fingerprint) }}
+{{ usage_day_rollup('source_account_id', ['user_id'], fingerprint=fingerprint) }}

@@ -3,23 +3,24 @@
     (docs/metrics.md, Churn cohorts). User-facing definitions in
     _customer__models.yml; in short:
 
-    - member: an account (slices all, segment, touch_model, region: current
-      attributes from dim_accounts, `unknown` when missing), or an account ×
-      product (slice product);
+    - member: an account (slices `all` and the account attributes of the
+      declared slices, macros/slices.sql: current attributes from
+      dim_accounts, `unknown` when missing), or an account × product (slice
+      product);
     - cohort month: the member's first month with MRR > 0 (dim_accounts
       first_paid_month; per product, the first month with MRR on it), fixed
       for life, whatever reactivation_window_months says;
     - at k months since start, for every complete month cohort + k: active
       members (MRR > 0 at cohort + k, a reactivated member counts again) and
       their MRR, every fct_mrr row converted at the cohort month's rates
-      (int_revenue__fx_rates_at_cohort_month) so revenue retention is at constant
-      currency; months a cohort has not reached are absent, not zero.
+      (int_revenue__fx_rates_by_month, the rule fct_mrr converts by) so
+      revenue retention is at constant currency; months a cohort has not
+      reached are absent, not zero.
 
-    A cohort needing a rate that is missing or stale fails the run naming
-    currency and date, as the revenue chain does.
+    The revenue chain only fails for the pairs it needs itself; a cohort
+    needing another pair whose rate is missing or stale fails the run here,
+    naming currency and date.
 #}
-
-{%- set account_dimensions = ['segment', 'touch_model', 'region'] -%}
 
 with
 
@@ -43,7 +44,7 @@ accounts as (
 
 rates as (
 
-    select * from {{ ref('int_revenue__fx_rates_at_cohort_month') }}
+    select * from {{ ref('int_revenue__fx_rates_by_month') }}
 
 ),
 
@@ -58,13 +59,11 @@ complete_months as (
 account_cohorts as (
 
     select
-        account_id,
-        first_paid_month as cohort_month,
-        coalesce(segment, 'unknown') as segment,
-        coalesce(touch_model, 'unknown') as touch_model,
-        coalesce(region, 'unknown') as region
+        accounts.account_id,
+        accounts.first_paid_month as cohort_month,
+        {{ account_slice_columns('accounts') }}
     from accounts
-    where first_paid_month is not null
+    where accounts.first_paid_month is not null
 
 ),
 
@@ -125,7 +124,7 @@ converted_rows as (
         cohort_rows.cohort_month,
         cohort_rows.month,
         case
-            when rates.reporting_rate is null or rates.is_missing
+            when coalesce(rates.is_missing, true)
                 then {{ raise_error(
                     "'FX rate missing for cohort retention: no ' || cohort_rows.currency"
                     ~ " || ' rate on or before ' || cast(rates.snapshot_date as "
@@ -138,7 +137,7 @@ converted_rows as (
                     ~ " || ' rate before ' || cast(rates.snapshot_date as " ~ dbt.type_string()
                     ~ ") || ' is of ' || cast(rates.rate_date as " ~ dbt.type_string() ~ ")"
                 ) }}
-            else {{ to_money('cohort_rows.mrr_original * rates.reporting_rate') }}
+            else {{ convert_money('cohort_rows.mrr_original', 'rates.reporting_rate') }}
         end as cohort_rate_mrr
     from cohort_rows
     left join rates
@@ -166,35 +165,12 @@ member_months as (
 
 members as (
 
-    select
-        'all' as slice_dimension,
-        'all' as slice_value,
-        account_id,
-        '' as member_product_key,
-        cohort_month
-    from account_cohorts
-
-    {% for dimension in account_dimensions %}
-    union all
-
-    select
-        '{{ dimension }}' as slice_dimension,
-        {{ dimension }} as slice_value,
-        account_id,
-        '' as member_product_key,
-        cohort_month
-    from account_cohorts
-    {% endfor %}
-
-    union all
-
-    select
-        'product' as slice_dimension,
-        product_id as slice_value,
-        account_id,
-        product_id as member_product_key,
-        cohort_month
-    from product_cohorts
+    {{ member_slice_rows(
+        'account_cohorts',
+        'product_cohorts',
+        "account_id, '' as member_product_key, cohort_month",
+        'account_id, product_id as member_product_key, cohort_month'
+    ) }}
 
 ),
 

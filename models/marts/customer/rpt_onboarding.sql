@@ -24,7 +24,6 @@
       = paying_accounts × adoption_rate, i.e. the adopted paying accounts.
 #}
 
-{%- set account_dimensions = ['segment', 'touch_model', 'region'] -%}
 {%- set percentiles = [('median', 50), ('p75', 75)] -%}
 
 with
@@ -52,9 +51,7 @@ started as (
     select
         accounts.account_id,
         accounts.first_paid_month as cohort_month,
-        coalesce(accounts.segment, 'unknown') as segment,
-        coalesce(accounts.touch_model, 'unknown') as touch_model,
-        coalesce(accounts.region, 'unknown') as region,
+        {{ account_slice_columns('accounts') }},
         accounts.is_active as is_paying,
         coalesce(adoption.is_adopted, false) as is_adopted,
         onboarding.is_onboarding_completed_90d,
@@ -71,23 +68,11 @@ started as (
 
 ),
 
+-- Every account once per account slice (macros/slices.sql): all, then
+-- each account attribute.
 sliced as (
 
-    select
-        'all' as slice_dimension,
-        'all' as slice_value,
-        started.*
-    from started
-
-    {% for dimension in account_dimensions %}
-    union all
-
-    select
-        '{{ dimension }}' as slice_dimension,
-        {{ dimension }} as slice_value,
-        started.*
-    from started
-    {% endfor %}
+    {{ slice_rows('started', account_slice_dimensions()) }}
 
 ),
 

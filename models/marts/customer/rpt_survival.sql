@@ -4,8 +4,9 @@
 
     - Member: an account with a complete cohort month (first month with MRR
       > 0, dim_accounts.first_paid_month, before the as-of month); slices
-      all, segment, touch_model, region (current attributes, `unknown` when
-      missing), cohort_year = the cohort month's year.
+      `all` and the account attributes of the declared slices
+      (macros/slices.sql: segment, touch_model, region; current attributes,
+      `unknown` when missing), cohort_year = the cohort month's year.
     - Time: months from the cohort month to the first churn month of
       fct_mrr_movements (a complete month). An account with no churn by the
       last complete month is right-censored there, at last complete month −
@@ -21,8 +22,6 @@
     - Rows for every t from 0 to the group's longest follow-up, months
       without churn included (survival carries over).
 #}
-
-{%- set account_dimensions = ['segment', 'touch_model', 'region'] -%}
 
 with
 
@@ -78,9 +77,7 @@ account_exits as (
         accounts.account_id,
         cast(extract(year from accounts.first_paid_month) as {{ dbt.type_int() }})
             as cohort_year,
-        coalesce(accounts.segment, 'unknown') as segment,
-        coalesce(accounts.touch_model, 'unknown') as touch_model,
-        coalesce(accounts.region, 'unknown') as region,
+        {{ account_slice_columns('accounts') }},
         first_churns.first_churn_month is not null as has_churned,
         {{ dbt.datediff(
             'accounts.first_paid_month',
@@ -97,25 +94,9 @@ account_exits as (
 
 members as (
 
-    select
-        'all' as slice_dimension,
-        'all' as slice_value,
-        cohort_year,
-        has_churned,
-        exit_time
-    from account_exits
-
-    {% for dimension in account_dimensions %}
-    union all
-
-    select
-        '{{ dimension }}' as slice_dimension,
-        {{ dimension }} as slice_value,
-        cohort_year,
-        has_churned,
-        exit_time
-    from account_exits
-    {% endfor %}
+    {{ slice_rows(
+        'account_exits', account_slice_dimensions(), 'cohort_year, has_churned, exit_time'
+    ) }}
 
 ),
 

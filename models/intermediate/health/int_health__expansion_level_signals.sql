@@ -1,0 +1,150 @@
+{#
+    Expansion signals of the level family (docs/metrics.md, Expansion
+    signals): a metric that must meet the registry threshold on each of
+    window_days consecutive days; one row per account, day and signal that
+    fires, with the day's value. Metrics: `seat_utilisation` (active users
+    in the last 30 days / licensed seats, int_health__components_daily) and
+    `green_with_unowned_family` (product families the account does not pay
+    for, counted on days its health band is green under the current weights
+    version, else 0). fct_expansion_signals unions the families.
+#}
+
+with
+
+registry as (
+
+    select * from {{ ref('expansion_signal_registry') }}
+
+),
+
+components as (
+
+    select * from {{ ref('int_health__components_daily') }}
+
+),
+
+account_days as (
+
+    select * from {{ ref('int_health__account_days') }}
+
+),
+
+scores as (
+
+    select * from {{ ref('int_health__scores_daily') }}
+
+),
+
+weights as (
+
+    select * from {{ ref('health_weights') }}
+
+),
+
+-- the published band: the current (highest) weights version, as fct_account_health_daily
+current_version as (
+
+    select max(weights_version) as weights_version
+    from weights
+
+),
+
+current_scores as (
+
+    select scores.*
+    from scores
+    inner join current_version
+        on scores.weights_version = current_version.weights_version
+
+),
+
+level_metrics as (
+
+    select
+        account_id,
+        score_date,
+        'seat_utilisation' as metric,
+        cast(seat_utilisation as decimal(18, 6)) as metric_value
+    from components
+    where seat_utilisation is not null
+
+    union all
+
+    select
+        current_scores.account_id,
+        current_scores.score_date,
+        'green_with_unowned_family' as metric,
+        cast(
+            case
+                when current_scores.health_band = 'green'
+                    then account_days.unowned_product_families
+                else 0
+            end
+            as decimal(18, 6)
+        ) as metric_value
+    from current_scores
+    inner join account_days
+        on
+            current_scores.account_id = account_days.account_id
+            and current_scores.score_date = account_days.score_date
+
+),
+
+level_checks as (
+
+    select
+        level_metrics.account_id,
+        level_metrics.score_date,
+        level_metrics.metric_value,
+        registry.signal_code,
+        registry.threshold,
+        registry.window_days
+    from level_metrics
+    inner join registry
+        on level_metrics.metric = registry.metric
+    where {{ expansion_signal_holds(
+        'level_metrics.metric_value', 'registry.comparison', 'registry.threshold'
+    ) }}
+
+),
+
+-- consecutive days holding share a run key: the day minus its rank
+level_runs as (
+
+    select
+        *,
+        cast(
+            {{ dbt.dateadd(
+                'day',
+                '-row_number() over (partition by account_id, signal_code order by score_date)',
+                'score_date'
+            ) }} as date
+        ) as run_key
+    from level_checks
+
+),
+
+level_signals as (
+
+    select
+        account_id,
+        score_date as signal_date,
+        signal_code,
+        metric_value as signal_value,
+        threshold,
+        row_number() over (
+            partition by account_id, signal_code, run_key order by score_date
+        ) as days_holding,
+        window_days
+    from level_runs
+
+)
+
+select
+    account_id,
+    signal_date,
+    signal_code,
+    cast(signal_value as decimal(18, 6)) as signal_value,
+    threshold
+from level_signals
+where days_holding >= window_days
