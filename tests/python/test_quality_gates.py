@@ -156,6 +156,40 @@ def test_a_negative_invoice_charge_blocks_but_prorations_do_not(
     assert_failure_recorded(published, dagster_home, "gx_raw_billing__invoice_lines")
 
 
+def test_a_per_seat_item_without_a_quantity_blocks(
+    broken_landing: Path,
+    published: Path,
+    dagster_home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Its MRR would silently be none; one table alone cannot tell it is per seat."""
+    with (broken_landing / "billing" / "plans.csv").open(newline="", encoding="utf-8") as handle:
+        per_seat = {
+            r["plan_id"] for r in csv.DictReader(handle) if r["pricing_model"] == "per_seat"
+        }
+    blanked: list[str] = []
+
+    def blank_quantity(rows: Rows) -> Rows:
+        item = next(r for r in rows if r["plan_id"] in per_seat)
+        item["quantity"] = ""
+        blanked.append(item["subscription_item_id"])
+        return rows
+
+    rewrite_csv(broken_landing / "billing" / "subscription_items.csv", blank_quantity)
+    assert_night_fails_keeping_marts(
+        monkeypatch,
+        capsys,
+        broken_landing,
+        published,
+        "dbt test assert_subscription_item_versions_have_a_price_and_seats failed for 1 row(s)",
+        f"'subscription_item_id': '{blanked[0]}'",
+    )
+    assert_failure_recorded(
+        published, dagster_home, "assert_subscription_item_versions_have_a_price_and_seats"
+    )
+
+
 def test_a_failed_dbt_test_is_reported_with_its_failing_rows(tmp_path: Path) -> None:
     """dbt stores no failures; the message re-runs the test's compiled query for a sample."""
     import duckdb
