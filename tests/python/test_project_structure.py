@@ -216,6 +216,22 @@ def test_contract_enforcement_is_set_once_for_the_marts_folder() -> None:
     assert repeated == []
 
 
+def test_no_column_description_is_written_twice() -> None:
+    """A description shared by several columns is a docs block (`{{ doc(...) }}`), written once."""
+    places: dict[str, list[str]] = {}
+    for path in sorted((PROJECT_DIR / "models").rglob("*.yml")):
+        document = yaml.safe_load(path.read_text()) or {}
+        entries = list(document.get("models") or [])
+        for source in document.get("sources") or []:
+            entries += source.get("tables") or []
+        for entry in entries:
+            for column in entry.get("columns") or []:
+                text = " ".join((column.get("description") or "").split())
+                if text and "doc(" not in text:
+                    places.setdefault(text, []).append(f"{entry['name']}.{column['name']}")
+    assert {text: where for text, where in places.items() if len(where) > 1} == {}
+
+
 def test_no_pii_column_reaches_a_mart(manifest: dict) -> None:
     pii = {
         c
