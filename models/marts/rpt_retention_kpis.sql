@@ -25,32 +25,6 @@
     mart only pools the months of each window and takes the ratios.
 #}
 
-{%- set money_measures = [
-    'base_mrr',
-    'churn_mrr',
-    'contraction_mrr',
-    'expansion_mrr',
-    'upsell_mrr',
-    'cross_sell_mrr',
-    'new_mrr',
-    'reactivation_mrr',
-    'closing_mrr',
-    'trailing_12m_base_mrr',
-    'trailing_12m_current_mrr',
-    'trailing_12m_retained_mrr',
-] -%}
-{%- set count_measures = [
-    'base_accounts',
-    'churned_accounts',
-    'contracted_accounts',
-    'expanded_accounts',
-    'upsell_accounts',
-    'cross_sell_accounts',
-    'new_accounts',
-    'reactivated_accounts',
-    'paying_accounts',
-    'trailing_12m_base_accounts',
-] -%}
 {%- set ratio_type = 'decimal(38, 9)' -%}
 {%- set gross_margin = 'cast(' ~ var('gross_margin') ~ ' as decimal(10, 6))' -%}
 
@@ -98,7 +72,7 @@ window_members as (
         window_ends.slice_dimension,
         window_ends.slice_value,
         window_ends.window_months,
-        {% for measure in money_measures + count_measures %}
+        {% for measure in retention_measures() %}
         slice_months.{{ measure }},
         {% endfor %}
         case
@@ -123,7 +97,7 @@ windowed as (
         slice_value,
         window_months,
         sum(is_in_window) as months_in_window,
-        {% for measure in money_measures + count_measures %}
+        {% for measure in retention_measures() %}
         sum(case when is_in_window = 1 then {{ measure }} else 0 end) as {{ measure }},
         {% endfor %}
         sum(base_accounts) as ltv_base_accounts,

@@ -27,30 +27,6 @@
     'trailing_current_mrr',
     'trailing_retained_mrr',
 ] -%}
-{%- set measures = [
-    'base_mrr',
-    'churn_mrr',
-    'contraction_mrr',
-    'expansion_mrr',
-    'upsell_mrr',
-    'cross_sell_mrr',
-    'new_mrr',
-    'reactivation_mrr',
-    'closing_mrr',
-    'trailing_12m_base_mrr',
-    'trailing_12m_current_mrr',
-    'trailing_12m_retained_mrr',
-    'base_accounts',
-    'churned_accounts',
-    'contracted_accounts',
-    'expanded_accounts',
-    'upsell_accounts',
-    'cross_sell_accounts',
-    'new_accounts',
-    'reactivated_accounts',
-    'paying_accounts',
-    'trailing_12m_base_accounts',
-] -%}
 
 with
 
@@ -182,7 +158,7 @@ select
     months.is_partial_month,
     cast(slice_values.slice_dimension as {{ dbt.type_string() }}) as slice_dimension,
     cast(slice_values.slice_value as {{ dbt.type_string() }}) as slice_value,
-    {%- for measure in measures %}
+    {%- for measure in retention_measures() %}
     {%- if measure.endswith('_mrr') %}
     {{ to_money('coalesce(monthly.' ~ measure ~ ', 0)') }} as {{ measure }}
     {%- else %}
