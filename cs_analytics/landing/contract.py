@@ -30,11 +30,13 @@ from typing import Any, Literal
 
 import yaml
 
+from cs_analytics.settings import PROJECT_DIR
+
 ColumnType = Literal["string", "timestamp", "date", "decimal", "integer", "boolean"]
 BlankRule = Literal["block", "warn", "allow"]
 UnparsableRule = Literal["block", "warn"]
 
-STAGING_DIR = Path(__file__).resolve().parents[2] / "models" / "staging"
+STAGING_DIR = PROJECT_DIR / "models" / "staging"
 COLUMN_TYPES = ("string", "timestamp", "date", "decimal", "integer", "boolean")
 BLANK_RULES = ("block", "warn", "allow")
 UNPARSABLE_RULES = ("block", "warn")
