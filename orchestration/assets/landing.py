@@ -8,7 +8,6 @@ from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, multi_a
 from cs_analytics.landing.contract import TABLES
 from cs_analytics.landing.loader import ingest_landing
 from cs_analytics.run_metadata import record_run
-from cs_devtools.demo_data import ensure_demo_landing
 from orchestration.asset_keys import LANDING_AUDIT_KEYS, RAW_TABLE_KEYS
 from orchestration.resources import NightlyLock, PipelineSettings
 from orchestration.run_records import run_record
@@ -36,6 +35,9 @@ def landing(
     """Check the landing against the contract and replace the `raw` schema with it."""
     run = settings.resolve()
     if run.uses_demo_landing:
+        # The demo generator is a development tool: a night on real exports never loads it.
+        from cs_devtools.demo_data import ensure_demo_landing
+
         regenerated = ensure_demo_landing(
             run.landing_dir, run.as_of_date, accounts=settings.demo_accounts
         )
