@@ -21,28 +21,35 @@ def generate_landing(root: Path, dirty: bool = False) -> Path:
     return root
 
 
-def nightly_env(landing: Path, warehouse: Path) -> dict[str, str]:
+def nightly_env(landing: Path, warehouse: Path, as_of: date = AS_OF) -> dict[str, str]:
+    """The environment `make run` reads, in UTC and USD whatever the caller's shell says."""
     return {
         "LANDING_DIR": str(landing),
         "WAREHOUSE_PATH": str(warehouse),
         "REPORT_DIR": str(warehouse.parent / "reports"),
-        "AS_OF_DATE": AS_OF.isoformat(),
+        "AS_OF_DATE": as_of.isoformat(),
+        "REPORTING_TIMEZONE": "UTC",
+        "REPORTING_CURRENCY": "USD",
     }
 
 
-def run_nightly(monkeypatch: pytest.MonkeyPatch, landing: Path, warehouse: Path) -> int:
+def run_nightly(
+    monkeypatch: pytest.MonkeyPatch, landing: Path, warehouse: Path, as_of: date = AS_OF
+) -> int:
     from orchestration.run import main
 
-    for name, value in nightly_env(landing, warehouse).items():
+    for name, value in nightly_env(landing, warehouse, as_of).items():
         monkeypatch.setenv(name, value)
     return main()
 
 
-def build_warehouse(landing: Path, tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+def build_warehouse(
+    landing: Path, tmp_path_factory: pytest.TempPathFactory, name: str, as_of: date = AS_OF
+) -> Path:
     """A nightly run that must succeed, into a fresh warehouse folder."""
     path = tmp_path_factory.mktemp(name) / "cs.duckdb"
     with pytest.MonkeyPatch.context() as patch:
-        assert run_nightly(patch, landing, path) == 0
+        assert run_nightly(patch, landing, path, as_of) == 0, f"the nightly on {landing} failed"
     return path
 
 

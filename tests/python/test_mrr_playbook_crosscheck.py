@@ -23,7 +23,6 @@ from __future__ import annotations
 import csv
 import subprocess
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from itertools import pairwise
@@ -35,6 +34,7 @@ import pytest
 from cs_analytics.settings import PROJECT_DIR
 from tests.python.conftest import DBT, dbt_env
 from tests.python.landing_builder import write_csv
+from tests.python.pipeline_helpers import build_warehouse
 from tests.python.reference_data import reference_dir
 
 FCT_MRR_SQL = PROJECT_DIR / "models" / "marts" / "fct_mrr.sql"
@@ -208,21 +208,10 @@ def refresh_manifest() -> None:
 
 
 @pytest.fixture(scope="module")
-def warehouse(landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def warehouse(landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The nightly job, run once for the module on the playbook landing."""
     refresh_manifest()
-    from orchestration.run import main
-
-    path = tmp_path_factory.mktemp("playbook_warehouse") / "playbook.duckdb"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("LANDING_DIR", str(landing))
-        patch.setenv("WAREHOUSE_PATH", str(path))
-        patch.setenv("REPORT_DIR", str(path.parent / "reports"))
-        patch.setenv("AS_OF_DATE", AS_OF.isoformat())
-        patch.setenv("REPORTING_TIMEZONE", "UTC")
-        patch.setenv("REPORTING_CURRENCY", "USD")
-        assert main() == 0
-    yield path
+    return build_warehouse(landing, tmp_path_factory, "playbook_warehouse", AS_OF)
 
 
 def query(path: Path, sql: str) -> list[dict[str, object]]:

@@ -21,7 +21,6 @@ usage as events of the subscription's account.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +29,7 @@ import duckdb
 import pytest
 
 from tests.python.landing_builder import write_csv
+from tests.python.pipeline_helpers import build_warehouse
 from tests.python.reference_data import reference_dir
 
 AS_OF = date(2025, 1, 1)
@@ -170,22 +170,11 @@ def ravenstack_landing_rows() -> dict[str, Rows]:
 
 
 @pytest.fixture(scope="module")
-def warehouse(manifest: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    from orchestration.run import main
-
+def warehouse(manifest: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
     landing = tmp_path_factory.mktemp("ravenstack_landing")
     for table_path, rows in ravenstack_landing_rows().items():
         write_csv(landing / f"{table_path}.csv", rows)
-    path = tmp_path_factory.mktemp("ravenstack_warehouse") / "ravenstack.duckdb"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("LANDING_DIR", str(landing))
-        patch.setenv("WAREHOUSE_PATH", str(path))
-        patch.setenv("REPORT_DIR", str(path.parent / "reports"))
-        patch.setenv("AS_OF_DATE", AS_OF.isoformat())
-        patch.setenv("REPORTING_TIMEZONE", "UTC")
-        patch.setenv("REPORTING_CURRENCY", "USD")
-        assert main() == 0, "the nightly must publish the RavenStack landing"
-    yield path
+    return build_warehouse(landing, tmp_path_factory, "ravenstack_warehouse", AS_OF)
 
 
 def query(path: Path, sql: str) -> list[tuple]:
