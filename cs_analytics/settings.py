@@ -29,6 +29,8 @@ class RunSettings:
     reporting_currency: str
     as_of_date: date
     uses_demo_landing: bool
+    # Rebuild raw and every incremental model from the whole landing (FULL_REFRESH=1).
+    full_refresh: bool = False
 
     @property
     def working_db_path(self) -> Path:
@@ -80,6 +82,9 @@ def load_settings(environ: dict[str, str] | None = None) -> RunSettings:
     if len(currency) != 3 or not currency.isalpha():
         raise ValueError(f"REPORTING_CURRENCY={currency!r} is not a three-letter currency code")
     landing = env.get("LANDING_DIR")
+    full_refresh_text = (env.get("FULL_REFRESH") or "0").strip().lower()
+    if full_refresh_text not in ("0", "1", "true", "false", "yes", "no", ""):
+        raise ValueError(f"FULL_REFRESH={full_refresh_text!r} is not 1/0, true/false or yes/no")
     return RunSettings(
         landing_dir=_resolve(landing, cwd) if landing else DEFAULT_LANDING_DIR,
         warehouse_path=_resolve(env["WAREHOUSE_PATH"], cwd)
@@ -92,4 +97,5 @@ def load_settings(environ: dict[str, str] | None = None) -> RunSettings:
         reporting_currency=currency,
         as_of_date=as_of,
         uses_demo_landing=not landing,
+        full_refresh=full_refresh_text in ("1", "true", "yes"),
     )

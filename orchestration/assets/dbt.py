@@ -44,6 +44,8 @@ def dbt_models(
     # Unit tests check the code, not the night's data, and pin their own vars:
     # CI runs them (tests/python/test_dbt_unit_tests.py), the nightly does not.
     build = ["build", "--vars", run.dbt_vars_json(), "--exclude-resource-type", "unit_test"]
+    if run.full_refresh:
+        build.append("--full-refresh")
     invocation = dbt.cli(build, context=context, raise_on_error=False)
     yield from invocation.stream()
     if not invocation.is_successful():

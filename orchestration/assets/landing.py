@@ -16,7 +16,7 @@ _SPECS = [
     AssetSpec(
         RAW_TABLE_KEYS[table.path],
         group_name="landing",
-        description=f"Landing table {table.path} as text, with load metadata.",
+        description=f"Landing table {table.path} as the files said, with load metadata.",
         kinds={"duckdb"},
     )
     for table in TABLES
@@ -32,7 +32,7 @@ _SPECS = [
 def landing(
     context: AssetExecutionContext, settings: PipelineSettings, nightly_lock: NightlyLock
 ) -> Iterator[MaterializeResult]:
-    """Check the landing against the contract and replace the `raw` schema with it."""
+    """Check the landing against the contract and load its new and changed files into `raw`."""
     run = settings.resolve()
     if run.uses_demo_landing:
         # The demo generator is a development tool: a night on real exports never loads it.
@@ -47,17 +47,25 @@ def landing(
     # The run history says `running` until the night ends; a killed run stays so.
     record_run(run.working_db_path, run_record(context.instance, context.run_id, run, "running"))
     report = ingest_landing(
-        run.working_db_path, run.landing_dir, run_id=context.run_id, started_at=datetime.now(UTC)
+        run.working_db_path,
+        run.landing_dir,
+        run_id=context.run_id,
+        started_at=datetime.now(UTC),
+        full_refresh=run.full_refresh,
+        progress=context.log.info,
     )
     for warning in report.warnings:
         context.log.warning(warning)
     for table in TABLES:
         files = [f for f in report.files if f.table_path == table.path]
+        read = [f for f in report.read_files if f.table_path == table.path]
         yield MaterializeResult(
             asset_key=RAW_TABLE_KEYS[table.path],
             metadata={
                 "rows": report.rows_per_table[table.path],
                 "files": len(files),
+                "files_read_tonight": len(read),
+                "rows_read_tonight": sum(f.rows_loaded for f in read),
                 "rows_rejected": sum(f.rows_rejected for f in files),
                 "bytes": sum(f.bytes for f in files),
             },

@@ -146,9 +146,15 @@ def test_parquet_folder_and_manifest(tmp_path: Path) -> None:
     target.parent.mkdir(parents=True)
     pq.write_table(events, target)
     ingest(landing, tmp_path / "w.duckdb")
+    # Parquet keeps its types; a zoned timestamp is kept as its UTC instant.
     assert query(
         tmp_path / "w.duckdb", "select event_id, occurred_at from raw.usage__events order by 1"
-    ) == [("e1", "2024-02-01 09:00:00+00"), ("e2", "2024-02-01 10:00:00+00")]
+    ) == [("e1", datetime(2024, 2, 1, 9)), ("e2", datetime(2024, 2, 1, 10))]
+    assert query(
+        tmp_path / "w.duckdb",
+        "select column_name, data_type from duckdb_columns() where table_name = 'usage__events' "
+        "and column_name in ('event_id', 'occurred_at') order by 1",
+    ) == [("event_id", "VARCHAR"), ("occurred_at", "TIMESTAMP")]
     manifest = query(
         tmp_path / "w.duckdb",
         "select sha256, rows_loaded from raw.landing_files where table_path = 'usage/events'",
@@ -167,3 +173,9 @@ def test_a_resent_file_is_visible_in_the_history(tmp_path: Path) -> None:
         "from audit.landing_file_history where table_path = 'crm/accounts'",
     )
     assert counts == [(1, 2, 1)]
+    actions = query(
+        db,
+        "select load_action from audit.landing_file_history "
+        "where table_path = 'crm/accounts' order by loaded_at, load_action",
+    )
+    assert actions == [("new",), ("unchanged",)]
