@@ -1,34 +1,91 @@
 {#
-    Per landing table and run: rows in the files = rows staged + duplicates
-    removed + malformed lines quarantined (docs/landing_contract.md, "What bad input
+    Per landing table: rows in the files = rows staged + duplicates removed +
+    malformed lines quarantined (docs/landing_contract.md, "What bad input
     gets"). Exact duplicates are identical rows (re-sent files); conflicting
     duplicates share a primary key with different content and were resolved
     by the staging model's ordering.
+
+    Its cost follows the duplicates, not the history: a file all of whose
+    rows staging kept (counted by the staged rows' file and load stamp) holds
+    no duplicate, so only the keys of the other files' rows are compared, over
+    every raw row holding them.
 #}
 
 with
 
+manifest as (
+
+    select * from {{ source('landing', 'landing_files') }}
+
+),
+
 {% for source_name, table_name, primary_key in landing_tables() %}
 {%- set raw_table = source(source_name, table_name) -%}
-{%- set content_columns = landing_content_columns(raw_table) %}
-{{ source_name }}__{{ table_name }} as (
+{%- set content_columns = landing_content_columns(raw_table) -%}
+{%- set prefix = source_name ~ '__' ~ table_name %}
+{{ prefix }}__kept as (
+
+    select
+        _source_file,
+        _loaded_at,
+        count(*) as rows_kept
+    from {{ ref('stg_' ~ prefix) }}
+    group by _source_file, _loaded_at
+
+),
+
+{{ prefix }}__files_with_duplicates as (
+
+    select manifest.file_path
+    from manifest
+    left join {{ prefix }}__kept as kept
+        on
+            manifest.file_path = kept._source_file
+            and manifest.loaded_at = kept._loaded_at
+    where
+        manifest.table_path = '{{ source_name }}/{{ table_name }}'
+        and manifest.rows_loaded > coalesce(kept.rows_kept, 0)
+
+),
+
+{{ prefix }}__duplicated_keys as (
+
+    select distinct {{ primary_key | join(', ') }}
+    from {{ raw_table }}
+    where _source_file in (select file_path from {{ prefix }}__files_with_duplicates)
+
+),
+
+{{ prefix }}__duplicated_key_rows as (
+
+    select raw_rows.*
+    from {{ raw_table }} as raw_rows
+    inner join {{ prefix }}__duplicated_keys as duplicated_keys
+        on
+            {%- for column in primary_key %}
+            raw_rows.{{ column }} = duplicated_keys.{{ column }}
+            {{- ' and' if not loop.last }}
+            {%- endfor %}
+
+),
+
+{{ prefix }} as (
 
     select
         '{{ source_name }}/{{ table_name }}' as table_path,
-        (select count(*) from {{ raw_table }}) as rows_loaded,
+        (
+            select coalesce(sum(rows_loaded), 0) from manifest
+            where table_path = '{{ source_name }}/{{ table_name }}'
+        ) as rows_loaded,
+        (select count(*) from {{ prefix }}__duplicated_key_rows) as duplicated_key_rows,
         (
             select count(*) from (
                 select distinct {{ content_columns | join(', ') or '*' }}
-                from {{ raw_table }}
+                from {{ prefix }}__duplicated_key_rows
             ) as distinct_rows
-        ) as distinct_rows,
-        (
-            select count(*) from (
-                select distinct {{ primary_key | join(', ') }}
-                from {{ raw_table }}
-            ) as distinct_keys
-        ) as distinct_keys,
-        (select count(*) from {{ ref('stg_' ~ source_name ~ '__' ~ table_name) }}) as rows_staged
+        ) as duplicated_key_distinct_rows,
+        (select count(*) from {{ prefix }}__duplicated_keys) as duplicated_keys,
+        (select count(*) from {{ ref('stg_' ~ prefix) }}) as rows_staged
 
 ),
 {% endfor %}
@@ -59,9 +116,10 @@ reconciled as (
         tables.rows_loaded + coalesce(rejected.rows_rejected, 0) as rows_landed,
         tables.rows_loaded,
         coalesce(rejected.rows_rejected, 0) as rows_rejected,
-        tables.rows_loaded - tables.distinct_rows as exact_duplicate_rows,
-        tables.distinct_rows - tables.distinct_keys as conflicting_duplicate_rows,
-        tables.distinct_keys,
+        tables.duplicated_key_rows - tables.duplicated_key_distinct_rows as exact_duplicate_rows,
+        tables.duplicated_key_distinct_rows - tables.duplicated_keys as conflicting_duplicate_rows,
+        -- keys held by one row each, plus the keys that have copies
+        tables.rows_loaded - tables.duplicated_key_rows + tables.duplicated_keys as distinct_keys,
         tables.rows_staged
     from tables
     left join rejected

@@ -1,10 +1,39 @@
-{{ config(materialized='table') }}
+{#
+    Incremental (macros/staging/incremental_staging.sql): a night parses only
+    the rows loaded since the last build and de-duplicates them together with
+    the rows already staged for the same event ids; delete+insert by event_id
+    then replaces those ids' rows. Staged rows whose file was loaded again
+    (its content changed) are replaced from what raw holds now, and removed
+    when raw no longer has their event.
+#}
+
+{%- set watermark = staged_watermark() -%}
+{%- set reloaded_files = files_loaded_since('usage/events', watermark) -%}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='event_id',
+    on_schema_change='fail',
+    post_hook=["{{ delete_stale_staged_rows('usage/events') }}"],
+) }}
 
 with
 
 source as (
 
     select * from {{ source('usage', 'events') }}
+    {%- if watermark is not none %}
+    where
+        _loaded_at > {{ watermark }}
+        {%- if reloaded_files is not none %}
+        -- earlier loads of the events whose staged row came from a reloaded file
+        or event_id in (
+            select stale.event_id from {{ this }} as stale
+            where stale._source_file in ({{ reloaded_files }})
+        )
+        {%- endif %}
+    {%- endif %}
 
 ),
 
@@ -32,9 +61,33 @@ renamed as (
 
 ),
 
+{%- if watermark is not none %}
+
+already_staged as (
+
+    -- the rows staged on earlier nights for the event ids read tonight
+    select staged.*
+    from {{ this }} as staged
+    where
+        staged.event_id in (select renamed.event_id from renamed)
+        {%- if reloaded_files is not none %}
+        and staged._source_file not in ({{ reloaded_files }})
+        {%- endif %}
+
+),
+
+candidates as (
+
+    select * from renamed
+    union all
+    select * from already_staged
+
+),
+{%- endif %}
+
 deduplicated as (
 
-    {{ deduplicate_source('renamed', 'usage', 'events') }}
+    {{ deduplicate_source('candidates' if watermark is not none else 'renamed', 'usage', 'events') }}
 
 )
 
@@ -46,5 +99,6 @@ select
     occurred_at,
     received_at,
     _loaded_at,
-    _source_file
+    _source_file,
+    _source_row
 from deduplicated
