@@ -37,7 +37,7 @@ source as (
 
 ),
 
-renamed as (
+parsed as (
 
     select
         ---------- ids
@@ -69,25 +69,28 @@ already_staged as (
     select staged.*
     from {{ this }} as staged
     where
-        staged.event_id in (select renamed.event_id from renamed)
+        staged.event_id in (select parsed.event_id from parsed)
         {%- if reloaded_files is not none %}
         and staged._source_file not in ({{ reloaded_files }})
         {%- endif %}
 
 ),
+{%- endif %}
 
-candidates as (
+-- tonight's rows, with those already staged for the same event ids
+renamed as (
 
-    select * from renamed
+    select * from parsed
+    {%- if watermark is not none %}
     union all
     select * from already_staged
+    {%- endif %}
 
 ),
-{%- endif %}
 
 deduplicated as (
 
-    {{ deduplicate_source('candidates' if watermark is not none else 'renamed', 'usage', 'events') }}
+    {{ deduplicate_source('renamed', 'usage', 'events') }}
 
 )
 
