@@ -99,9 +99,14 @@ versions as (
         segment,
         touch_model,
         csm_owner_id,
-        -- The earliest known values stand for every day before the first snapshot.
-        case when version_number = 1 then null else dbt_valid_from end as effective_from,
-        dbt_valid_to as effective_to
+        -- The earliest known values stand for every day before the first
+        -- snapshot. Open ends as far-away instants, not NULL: a join condition
+        -- with an OR is a nested loop over every account's versions (quadratic
+        -- in accounts), while plain ranges keep it a hash join on the account.
+        case
+            when version_number = 1 then cast('0001-01-01' as timestamp) else dbt_valid_from
+        end as effective_from,
+        coalesce(dbt_valid_to, cast('9999-12-31' as timestamp)) as effective_to
     from versions_in_order
 
 ),
@@ -137,14 +142,8 @@ attributed as (
     left join versions
         on
             days_with_attributes.account_id = versions.account_id
-            and (
-                versions.effective_from is null
-                or days_with_attributes.day_end_at >= versions.effective_from
-            )
-            and (
-                versions.effective_to is null
-                or days_with_attributes.day_end_at < versions.effective_to
-            )
+            and days_with_attributes.day_end_at >= versions.effective_from
+            and days_with_attributes.day_end_at < versions.effective_to
     left join accounts
         on days_with_attributes.account_id = accounts.account_id
 
