@@ -47,7 +47,7 @@ class MonthlyPartitions:
 
 
 # Marts of account x day grain: years of history, one new day a night. The
-# smaller marts are one part each (docs/marts_interface.md, "Parquet copies").
+# smaller marts are one part each (docs/marts_interface.md, "Publishing").
 PARTITIONED_MARTS: dict[str, MonthlyPartitions] = {
     "fct_account_health_daily": MonthlyPartitions("score_date", "score_month"),
     "fct_expansion_signals": MonthlyPartitions("signal_date", "signal_month"),
