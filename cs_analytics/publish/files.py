@@ -45,9 +45,14 @@ def link_file(source: Path, target: Path) -> None:
     """`target` names the same file as `source` (a hard link): no byte is copied.
 
     Only for files never written again once published (the Parquet copies).
+    Where the filesystem has no hard links (some network shares), a copy
+    that keeps the modification time, so the manifest still vouches for it.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    os.link(source, target)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def swap_symlink(link: Path, target: Path) -> None:

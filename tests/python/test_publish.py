@@ -307,3 +307,23 @@ def test_partitioned_marts_name_a_date_column_of_their_model(manifest: dict) -> 
     for mart, partitions in PARTITIONED_MARTS.items():
         column = models[mart]["columns"][partitions.date_column]
         assert column["data_type"] == "date", mart
+
+
+def test_without_hard_links_unchanged_parquet_files_are_copied_and_still_reused(
+    working: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some network shares have no hard links: a copy keeping the modification time."""
+    publish(working, warehouse, "night-1")
+
+    def no_links(source: object, target: object) -> None:
+        raise PermissionError("Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    for night in ("night-2", "night-3"):
+        before = inodes(warehouse)
+        _, lines = publish(working, warehouse, night)
+        assert "DuckDB file reused; Parquet reused" in line_of(lines, DAILY)
+        after = inodes(warehouse)
+        assert after.keys() == before.keys()
+        assert all(after[path] != before[path] for path in after)
+    assert_published_as_working(warehouse, working)
