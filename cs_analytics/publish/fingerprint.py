@@ -4,8 +4,9 @@ A mart's fingerprint is its shape (columns, types, descriptions) and, per
 part, the row count and the sum of the rows' hashes. A part is the whole mart,
 or for the big daily marts one month of their date column, so that one new day
 changes one part of years of history. The sum does not depend on row order,
-and any changed, added or removed row changes it (DuckDB's 64-bit `hash` of
-the row; a change going unseen would need two rows of one part to collide).
+and any changed, added or removed row changes it: DuckDB's 64-bit `hash` of
+each row, summed without overflow, so a change goes unseen only if the new
+rows' hashes add up to exactly the old ones' (odds of about 1 in 2^64).
 
 Two builds whose fingerprints of a part agree published the same rows there:
 the publish step reuses that part of the previous build instead of copying it
