@@ -101,6 +101,7 @@ def test_a_rerun_gives_identical_marts_while_a_bi_reader_holds_the_file_open(
     assert run_nightly(monkeypatch, clean_landing, warehouse) == 0
     log = capsys.readouterr().err
     assert f"publish: writing what changed since build {second_run}" in log
+    assert re.search(r"health history: [\d,]+ changed scores recorded in [\d.]+ s", log)
     marts = query(warehouse, "select table_name from duckdb_tables() where schema_name = 'marts'")
     for (mart,) in marts:
         assert re.search(rf"publish {mart}: [\d,]+ rows?; DuckDB file reused; Parquet reused", log)
