@@ -69,6 +69,12 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def parquet_digests(warehouse: Path) -> dict[str, str]:
+    """Every file of the published Parquet copies (month folders included), by relative path."""
+    root = warehouse.with_name(f"{warehouse.stem}_parquet")
+    return {p.relative_to(root).as_posix(): digest(p) for p in root.rglob("*") if p.is_file()}
+
+
 def query(path: Path, sql: str, params: dict | None = None) -> list[tuple]:
     with duckdb.connect(str(path), read_only=True) as con:
         return con.execute(sql, params or {}).fetchall()
@@ -112,13 +118,11 @@ def assert_night_fails_keeping_marts(
     Returns the error output for further checks.
     """
     before = digest(warehouse)
-    parquet_before = {p.name: digest(p) for p in warehouse.with_name("cs_parquet").glob("*")}
+    parquet_before = parquet_digests(warehouse)
     assert run_nightly(monkeypatch, landing, warehouse) == 1
     err = capsys.readouterr().err
     for message in messages:
         assert message in err, err
     assert digest(warehouse) == before
-    assert {p.name: digest(p) for p in warehouse.with_name("cs_parquet").glob("*")} == (
-        parquet_before
-    )
+    assert parquet_digests(warehouse) == parquet_before
     return err

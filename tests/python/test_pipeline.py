@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.python.pipeline_helpers import (
@@ -74,6 +75,23 @@ def test_only_the_private_working_database_uses_the_current_storage_format(
 def test_parquet_copies_and_report_are_published(warehouse: Path) -> None:
     parquet = warehouse.with_name("cs_parquet")
     assert (parquet / "dim_build.parquet").is_file()
+    # The daily marts are one folder per month (docs/marts_interface.md).
+    months = query(
+        warehouse,
+        "select distinct strftime(score_date, 'score_month=%Y-%m') "
+        "from marts.fct_account_health_daily",
+    )
+    assert sorted(p.name for p in (parquet / "fct_account_health_daily").iterdir()) == sorted(
+        month for (month,) in months
+    )
+    marts = query(warehouse, "select table_name from duckdb_tables() where schema_name = 'marts'")
+    for (name,) in marts:
+        [(rows,)] = query(warehouse, f"select count(*) from marts.{name}")
+        files = parquet / f"{name}.parquet"
+        if not files.is_file():
+            files = parquet / name / "*" / "*.parquet"
+        [(copied,)] = duckdb.sql(f"select count(*) from read_parquet('{files}')").fetchall()
+        assert copied == rows, name
     report = (warehouse.parent / "reports" / f"nightly_{AS_OF}.md").read_text()
     assert "dim_build" in report and "usage/events" in report
 

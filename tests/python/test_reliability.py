@@ -8,6 +8,7 @@ every relation in schema `marts` (pipeline_helpers.marts_content_hash).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -61,8 +62,13 @@ def test_a_rerun_gives_identical_marts_while_a_bi_reader_holds_the_file_open(
     clean_warehouse: Path,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """Publish renames a new file over the old: the reader keeps its snapshot, the night runs."""
+    """Publish renames a new file over the old: the reader keeps its snapshot, the night runs.
+
+    The copied warehouse comes without its Parquet copies, so that rerun writes
+    every mart; the next rerun finds nothing changed and writes nothing again.
+    """
     warehouse = copy_warehouse(clean_warehouse, tmp_path / "warehouse")
     first_run = published_run_id(warehouse)
     reader = subprocess.Popen(
@@ -88,6 +94,19 @@ def test_a_rerun_gives_identical_marts_while_a_bi_reader_holds_the_file_open(
     assert marts_content_hash(warehouse) == marts_content_hash(clean_warehouse)
     history = query(working_db(warehouse), "select run_id, status from run_metadata.runs")
     assert (second_run, "succeeded") in history and (first_run, "succeeded") in history
+    assert "publish: no earlier build to compare with, every mart is written" in (
+        capsys.readouterr().err
+    )
+
+    assert run_nightly(monkeypatch, clean_landing, warehouse) == 0
+    log = capsys.readouterr().err
+    assert f"publish: writing what changed since build {second_run}" in log
+    assert re.search(r"health history: [\d,]+ changed scores recorded in [\d.]+ s", log)
+    marts = query(warehouse, "select table_name from duckdb_tables() where schema_name = 'marts'")
+    for (mart,) in marts:
+        assert re.search(rf"publish {mart}: [\d,]+ rows?; DuckDB file reused; Parquet reused", log)
+    assert marts_content_hash(warehouse) == marts_content_hash(clean_warehouse)
+    assert published_run_id(warehouse) not in (first_run, second_run)
 
 
 def test_the_bi_connection_cannot_write_or_read_other_files(clean_warehouse: Path) -> None:
