@@ -14,7 +14,21 @@
     products (usage/users has no product), so the licence that bounds them
     is the largest one: the maximum over the products it pays for of the
     product's seats; unknown (NULL) when any paid product's seats are.
+
+    Incremental like the components (macros/health/health_incremental.sql):
+    a night builds the days it recomputes and keeps the others.
 #}
+
+-- depends_on: {{ ref('int_health__account_composition') }}
+
+{%- set fingerprint = health_build_fingerprint() -%}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ health_delete_recompute_scope('score_date', health_build_fingerprint(), by_account=true) }}"],
+) }}
 
 with
 
@@ -71,7 +85,9 @@ paying_days as (
             when count(licensed_seats) = count(*) then max(licensed_seats)
         end as licensed_seats
     from product_days
-    where is_paid
+    where
+        is_paid
+        and {{ health_in_scope(fingerprint) }}
     group by account_id, score_date
 
 ),
@@ -99,9 +115,14 @@ versions as (
         segment,
         touch_model,
         csm_owner_id,
-        -- The earliest known values stand for every day before the first snapshot.
-        case when version_number = 1 then null else dbt_valid_from end as effective_from,
-        dbt_valid_to as effective_to
+        -- The earliest known values stand for every day before the first
+        -- snapshot. Open ends as far-away instants, not NULL: a join condition
+        -- with an OR is a nested loop over every account's versions (quadratic
+        -- in accounts), while plain ranges keep it a hash join on the account.
+        case
+            when version_number = 1 then cast('0001-01-01' as timestamp) else dbt_valid_from
+        end as effective_from,
+        coalesce(dbt_valid_to, cast('9999-12-31' as timestamp)) as effective_to
     from versions_in_order
 
 ),
@@ -137,14 +158,8 @@ attributed as (
     left join versions
         on
             days_with_attributes.account_id = versions.account_id
-            and (
-                versions.effective_from is null
-                or days_with_attributes.day_end_at >= versions.effective_from
-            )
-            and (
-                versions.effective_to is null
-                or days_with_attributes.day_end_at < versions.effective_to
-            )
+            and days_with_attributes.day_end_at >= versions.effective_from
+            and days_with_attributes.day_end_at < versions.effective_to
     left join accounts
         on days_with_attributes.account_id = accounts.account_id
 
@@ -171,7 +186,8 @@ select
         {{ dbt.datediff('account_starts.customer_since_date', 'attributed.score_date', 'day') }}
         as {{ dbt.type_bigint() }}
     ) as days_since_customer_start,
-    composition.composition_hash
+    composition.composition_hash,
+    cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
 from attributed
 inner join account_starts
     on attributed.account_id = account_starts.account_id
