@@ -5,7 +5,8 @@
     history shows every night's account), with what the night did with it.
 
     Its cost follows the duplicates, not the history: the staged rows are
-    counted per file and load stamp, and only the files whose rows staging
+    counted per file (raw holds only a file's current rows:
+    cs_analytics/landing/file_diff.py), and only the files whose rows staging
     did not all keep are compared with the staged keys, row by row.
 #}
 
@@ -32,10 +33,9 @@ manifest as (
 
     select
         _source_file,
-        _loaded_at,
         count(*) as rows_staged
     from {{ staged }}
-    group by _source_file, _loaded_at
+    group by _source_file
 
 ),
 
@@ -46,9 +46,7 @@ manifest as (
         coalesce(kept.rows_staged, 0) as rows_staged
     from manifest
     left join {{ prefix }}__kept as kept
-        on
-            manifest.file_path = kept._source_file
-            and manifest.loaded_at = kept._loaded_at
+        on manifest.file_path = kept._source_file
     where manifest.table_path = '{{ source_name }}/{{ table_name }}'
 
 ),
