@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from cs_analytics.landing import raw_columns
+from cs_analytics.landing import file_diff, raw_columns
 from cs_analytics.landing.discovery import LandingFile, LandingTable, discover_landing
 from cs_analytics.landing.manifest import (
     FILES_COLUMNS,
@@ -115,23 +115,41 @@ def _load_file(
     file_types: dict[str, str],
     loaded_at: datetime,
     run_id: str,
+    replaces_earlier: bool = False,
 ) -> tuple[int, int]:
-    """Insert one file's rows; returns (rows loaded, malformed lines set aside)."""
+    """Load one file's rows; returns (rows in the file, malformed lines set aside).
+
+    A changed file (`replaces_earlier`) goes through a temporary table and
+    cs_analytics/landing/file_diff.py, so only its new rows get tonight's stamp.
+    """
     table = landing_table.table
+    relation = f"{RAW_SCHEMA}.{table.raw_relation}"
     if landing_file.format == "csv":
         select, params = _csv_select(landing_file)
     else:
         select, params = _parquet_select(landing_file, types, file_types)
     columns = ", ".join((*table.column_names, "_loaded_at", "_source_file", "_source_row"))
-    inserted = con.execute(
-        f"""
-        insert into {RAW_SCHEMA}.{table.raw_relation} ({columns})
-        select *, $loaded_at, $file, row_number() over ()
-        from ({select})
-        """,
-        {"path": str(landing_file.path), "loaded_at": loaded_at, "file": relative, **params},
-    ).fetchone()
-    rows_loaded = int(inserted[0]) if inserted else 0
+    bound = {"path": str(landing_file.path), **params}
+    if replaces_earlier:
+        con.execute(
+            f"create or replace temp table {file_diff.INCOMING} as "
+            f"select *, row_number() over () as _source_row from ({select}) as landed("
+            + ", ".join(quote_identifier(c) for c in table.column_names)
+            + ")",
+            bound,
+        )
+        counted = con.execute(f"select count(*) from {file_diff.INCOMING}").fetchone()
+        file_diff.apply_changed_file(con, relation, table.column_names, relative, loaded_at)
+    else:
+        counted = con.execute(
+            f"""
+            insert into {relation} ({columns})
+            select *, $loaded_at, $file, row_number() over ()
+            from ({select})
+            """,
+            {**bound, "loaded_at": loaded_at, "file": relative},
+        ).fetchone()
+    rows_loaded = int(counted[0]) if counted else 0
     rows_rejected = 0
     if landing_file.format == "csv":
         rows_rejected = _move_rejects(con, run_id, table.path, relative)
@@ -337,10 +355,6 @@ class _Ingestion:
         table = landing_table.table
         if plan.action == "changed":
             self.con.execute(
-                f"delete from {RAW_SCHEMA}.{table.raw_relation} where _source_file = $f",
-                {"f": plan.relative},
-            )
-            self.con.execute(
                 f"delete from {REJECTED_TABLE} where file_path = $f", {"f": plan.relative}
             )
         started = time.perf_counter()
@@ -356,6 +370,7 @@ class _Ingestion:
             self.file_types(plan.landing_file),
             loaded_at,
             self.report.run_id,
+            replaces_earlier=plan.action == "changed",
         )
         self.report.files.append(
             FileRecord(

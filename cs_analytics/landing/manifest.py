@@ -6,7 +6,7 @@ Against it, each file of tonight's landing is
 
     new        not loaded before: its rows are appended;
     changed    loaded before with other content: the rows that came from it
-               are replaced by its new rows;
+               are brought up to its new content (cs_analytics/landing/file_diff.py);
     unchanged  loaded before with the same content: not read again;
     missing    (a loaded file no longer in the landing) its rows are kept, and
                the night says so.

@@ -44,19 +44,53 @@
 {%- endmacro %}
 
 {#
-    Post-hook: delete the staged rows that came from an earlier version of a
-    file loaded again since (their stamp is older than the file's), whose
-    event raw no longer holds: the corrected file withdrew it. The events it
-    still holds were staged again tonight with the new stamp.
+    The condition on {{ this }} (alias `staged`) of a stale staged row: it
+    came from a file loaded again since (`files`, from files_loaded_since)
+    and raw no longer holds it, because the file's new content dropped or
+    changed that row (cs_analytics/landing/file_diff.py keeps the rows that
+    stayed, with their stamps).
 #}
-{% macro delete_stale_staged_rows(table_path) -%}
-    {%- if not execute or not is_incremental() -%}
+{% macro stale_staged_row(source_relation, files) -%}
+    staged._source_file in ({{ files }})
+    and not exists (
+        select 1 from {{ source_relation }} as raw_rows
+        where
+            raw_rows._source_file = staged._source_file
+            and raw_rows._source_row = staged._source_row
+            and raw_rows._loaded_at = staged._loaded_at
+    )
+{%- endmacro %}
+
+{# Whether {{ this }} holds stale rows (see stale_staged_row); false on a full build. #}
+{% macro has_stale_staged_rows(source_relation, files) -%}
+    {%- if files is none -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set found = run_query(
+        'select count(*) from ' ~ this ~ ' as staged where '
+        ~ cs_analytics.stale_staged_row(source_relation, files)
+    ).rows[0][0] -%}
+    {{ return(found > 0) }}
+{%- endmacro %}
+
+{#
+    Pre-hook: delete the stale rows (see stale_staged_row) of events that raw
+    no longer holds at all. Stale rows whose event raw still holds stay for
+    the model, which stages that event again from raw.
+#}
+{% macro delete_vanished_staged_rows(source_name, table_name, key) -%}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- set files = cs_analytics.files_loaded_since(
+        source_name ~ '/' ~ table_name, cs_analytics.staged_watermark()
+    ) -%}
+    {%- if not cs_analytics.has_stale_staged_rows(relation, files) -%}
         {{ return('') }}
     {%- endif -%}
     delete from {{ this }} as staged
-    using {{ source('landing', 'landing_files') }} as manifest
     where
-        staged._source_file = manifest.file_path
-        and manifest.table_path = '{{ table_path }}'
-        and staged._loaded_at < manifest.loaded_at
+        {{ cs_analytics.stale_staged_row(relation, files) }}
+        and not exists (
+            select 1 from {{ relation }} as raw_rows
+            where {{ cs_analytics.landing_text('raw_rows.' ~ key) }} = staged.{{ key }}
+        )
 {%- endmacro %}

@@ -2,37 +2,44 @@
     Incremental (macros/staging/incremental_staging.sql): a night parses only
     the rows loaded since the last build and de-duplicates them together with
     the rows already staged for the same event ids; delete+insert by event_id
-    then replaces those ids' rows. Staged rows whose file was loaded again
-    (its content changed) are replaced from what raw holds now, and removed
-    when raw no longer has their event.
+    then replaces those ids' rows. A staged row that raw no longer holds (its
+    file changed) is stale: its event is staged again from what raw holds
+    now, or deleted by the pre-hook when raw has no row of it left.
 #}
 
 {%- set watermark = staged_watermark() -%}
 {%- set reloaded_files = files_loaded_since('usage/events', watermark) -%}
+{%- set raw_events = source('usage', 'events') -%}
+{%- set has_stale = has_stale_staged_rows(raw_events, reloaded_files) -%}
 
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='event_id',
     on_schema_change='fail',
-    post_hook=["{{ delete_stale_staged_rows('usage/events') }}"],
+    pre_hook=["{{ delete_vanished_staged_rows('usage', 'events', 'event_id') }}"],
 ) }}
 
 with
 
 source as (
 
-    select * from {{ source('usage', 'events') }}
+    select * from {{ raw_events }}
     {%- if watermark is not none %}
+    where _loaded_at > {{ watermark }}
+    {%- if has_stale %}
+
+    union all
+
+    -- the raw rows of the events whose staged row is stale
+    select * from {{ raw_events }}
     where
-        _loaded_at > {{ watermark }}
-        {%- if reloaded_files is not none %}
-        -- earlier loads of the events whose staged row came from a reloaded file
-        or event_id in (
-            select stale.event_id from {{ this }} as stale
-            where stale._source_file in ({{ reloaded_files }})
+        _loaded_at <= {{ watermark }}
+        and {{ landing_text('event_id') }} in (
+            select staged.event_id from {{ this }} as staged
+            where {{ stale_staged_row(raw_events, reloaded_files) }}
         )
-        {%- endif %}
+    {%- endif %}
     {%- endif %}
 
 ),
@@ -70,8 +77,8 @@ already_staged as (
     from {{ this }} as staged
     where
         staged.event_id in (select parsed.event_id from parsed)
-        {%- if reloaded_files is not none %}
-        and staged._source_file not in ({{ reloaded_files }})
+        {%- if has_stale %}
+        and not ({{ stale_staged_row(raw_events, reloaded_files) }})
         {%- endif %}
 
 ),
