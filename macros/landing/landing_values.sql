@@ -113,3 +113,22 @@
 {% macro landing_integer(column) -%}
     {{ dbt.safe_cast(cs_analytics.landing_text(column), dbt.type_bigint()) }}
 {%- endmacro %}
+
+{#
+    A landing value parsed the way staging parses a column of contract type
+    `type` (string, timestamp, date, decimal, integer, boolean): how an audit
+    compares a raw key with the staged one.
+#}
+{% macro landing_value(column, type) -%}
+    {%- if type == 'timestamp' -%}
+        {{ return(cs_analytics.landing_timestamp(column)) }}
+    {%- endif -%}
+    {%- set parsers = {
+        'string': cs_analytics.landing_text,
+        'integer': cs_analytics.landing_integer,
+        'decimal': cs_analytics.landing_decimal,
+        'date': cs_analytics.landing_date,
+        'boolean': cs_analytics.landing_boolean,
+    } -%}
+    {{ return(parsers[type](column)) }}
+{%- endmacro %}

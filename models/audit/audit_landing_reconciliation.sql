@@ -6,16 +6,17 @@
     by the staging model's ordering.
 
     Its cost follows the duplicates, not the history: a file all of whose
-    rows staging kept (counted by the staged rows' file and load stamp) holds
-    no duplicate, so only the keys of the other files' rows are compared, over
-    every raw row holding them.
+    rows staging kept (audit_landing_file_reconciliation, tonight's rows)
+    holds no duplicate, so only the keys of the other files' rows are
+    compared, over every raw row holding them.
 #}
 
 with
 
-manifest as (
+files as (
 
-    select * from {{ source('landing', 'landing_files') }}
+    select * from {{ ref('audit_landing_file_reconciliation') }}
+    where run_id in (select manifest.run_id from {{ source('landing', 'landing_files') }} as manifest)
 
 ),
 
@@ -23,28 +24,13 @@ manifest as (
 {%- set raw_table = source(source_name, table_name) -%}
 {%- set content_columns = landing_content_columns(raw_table) -%}
 {%- set prefix = source_name ~ '__' ~ table_name %}
-{{ prefix }}__kept as (
-
-    select
-        _source_file,
-        _loaded_at,
-        count(*) as rows_kept
-    from {{ ref('stg_' ~ prefix) }}
-    group by _source_file, _loaded_at
-
-),
-
 {{ prefix }}__files_with_duplicates as (
 
-    select manifest.file_path
-    from manifest
-    left join {{ prefix }}__kept as kept
-        on
-            manifest.file_path = kept._source_file
-            and manifest.loaded_at = kept._loaded_at
+    select file_path
+    from files
     where
-        manifest.table_path = '{{ source_name }}/{{ table_name }}'
-        and manifest.rows_loaded > coalesce(kept.rows_kept, 0)
+        table_path = '{{ source_name }}/{{ table_name }}'
+        and rows_loaded > rows_staged
 
 ),
 
@@ -74,9 +60,13 @@ manifest as (
     select
         '{{ source_name }}/{{ table_name }}' as table_path,
         (
-            select coalesce(sum(rows_loaded), 0) from manifest
+            select coalesce(sum(rows_loaded), 0) from files
             where table_path = '{{ source_name }}/{{ table_name }}'
         ) as rows_loaded,
+        (
+            select count(*) from files
+            where table_path = '{{ source_name }}/{{ table_name }}' and not is_reconciled
+        ) as files_unreconciled,
         (select count(*) from {{ prefix }}__duplicated_key_rows) as duplicated_key_rows,
         (
             select count(*) from (
@@ -120,7 +110,8 @@ reconciled as (
         tables.duplicated_key_distinct_rows - tables.duplicated_keys as conflicting_duplicate_rows,
         -- keys held by one row each, plus the keys that have copies
         tables.rows_loaded - tables.duplicated_key_rows + tables.duplicated_keys as distinct_keys,
-        tables.rows_staged
+        tables.rows_staged,
+        tables.files_unreconciled
     from tables
     left join rejected
         on tables.table_path = rejected.table_path
@@ -138,5 +129,6 @@ select
     rows_staged,
     -- Staging must keep exactly one row per distinct key of the raw rows,
     -- counted independently here; then landed = staged + duplicates + rejected.
-    rows_staged = distinct_keys as is_reconciled
+    -- And no file may hold a row whose key staging lacks.
+    rows_staged = distinct_keys and files_unreconciled = 0 as is_reconciled
 from reconciled

@@ -14,7 +14,21 @@
     products (usage/users has no product), so the licence that bounds them
     is the largest one: the maximum over the products it pays for of the
     product's seats; unknown (NULL) when any paid product's seats are.
+
+    Incremental like the components (macros/health/health_incremental.sql):
+    a night builds the days it recomputes and keeps the others.
 #}
+
+-- depends_on: {{ ref('int_health__account_composition') }}
+
+{%- set fingerprint = health_build_fingerprint() -%}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ health_delete_recompute_scope('score_date', health_build_fingerprint(), by_account=true) }}"],
+) }}
 
 with
 
@@ -71,7 +85,9 @@ paying_days as (
             when count(licensed_seats) = count(*) then max(licensed_seats)
         end as licensed_seats
     from product_days
-    where is_paid
+    where
+        is_paid
+        and {{ health_in_scope(fingerprint) }}
     group by account_id, score_date
 
 ),
@@ -170,7 +186,8 @@ select
         {{ dbt.datediff('account_starts.customer_since_date', 'attributed.score_date', 'day') }}
         as {{ dbt.type_bigint() }}
     ) as days_since_customer_start,
-    composition.composition_hash
+    composition.composition_hash,
+    cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
 from attributed
 inner join account_starts
     on attributed.account_id = account_starts.account_id

@@ -1,9 +1,12 @@
 {#
     The health score of every paying account-day under every weights
     version of the seed (the mart keeps the current one; the backtest
-    compares them all). Rebuilt every night: weighting is cheap arithmetic
-    over the incremental components, recomputed deterministically, so a
-    weight change restates every day without recomputing a component.
+    compares them all).
+
+    Incremental like the components (macros/health/health_incremental.sql):
+    a night weights only the days it recomputes. The weights and thresholds
+    are seeds upstream, so a weight change changes the fingerprint and
+    restates every day of this table without recomputing a component.
 
     score = sum(w x component) / sum(w) over the components with data
     (renormalised weights); coverage = sum(w with data) / sum(w of applicable
@@ -13,13 +16,24 @@
     and insufficient_data when coverage is below the floor.
 #}
 
+-- depends_on: {{ ref('int_health__account_composition') }}
+
 {%- set components = health_components() %}
+{%- set fingerprint = health_build_fingerprint() -%}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ health_delete_recompute_scope('score_date', health_build_fingerprint(), by_account=true) }}"],
+) }}
 
 with
 
 components as (
 
     select * from {{ ref('int_health__components_daily') }}
+    where {{ health_in_scope(fingerprint) }}
 
 ),
 
@@ -66,6 +80,7 @@ weighted as (
         components.segment,
         components.touch_model,
         components.csm_owner_id,
+        components.composition_hash,
         {% for component in components %}
         components.{{ component }}_score,
         -- weights and scores as integer micro-units: the score is one exact integer division
@@ -181,5 +196,7 @@ select
     end as primary_risk_driver,
     yellow_from,
     green_from,
-    coverage_floor
+    coverage_floor,
+    composition_hash,
+    cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
 from scored
