@@ -45,8 +45,10 @@ class RawRules:
     # Extra columns computed over the parsed rows (fixed SQL).
     flags: tuple[str, ...] = ()
     expectations: Callable[[], list[gxe.Expectation]] = field(default=lambda: [])
-    # The flags compare the rows staging keeps: `_key_rank` is 1 on those.
-    needs_key_rank: bool = False
+    # The flags compare rows that share these columns (part of the primary
+    # key), among the rows staging keeps (`_key_rank` = 1): a night's new rows
+    # are validated with the earlier rows they are compared with.
+    compared_by: tuple[str, ...] = ()
 
 
 def _lower(column: str) -> str:
@@ -72,7 +74,7 @@ RAW_RULES: dict[str, RawRules] = {
             accepted("overlaps_next_version", [False], CRITICAL),
             accepted("ends_before_it_starts", [False], WARNING),
         ],
-        needs_key_rank=True,
+        compared_by=("subscription_item_id",),
     ),
     "billing/plans": RawRules(
         flags=(_lower("pricing_model"),),
@@ -172,7 +174,9 @@ RAW_RULES: dict[str, RawRules] = {
 # attribution to a known account) are dbt tests and audit models.
 PER_FILE_TABLES = frozenset({"usage/events"})
 
-KEY_RANK_TABLES = frozenset(path for path, rules in RAW_RULES.items() if rules.needs_key_rank)
+COMPARED_BY: dict[str, tuple[str, ...]] = {
+    path: rules.compared_by for path, rules in RAW_RULES.items() if rules.compared_by
+}
 
 
 def blank_column(column: Column) -> str:

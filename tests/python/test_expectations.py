@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pytest
 
 from cs_analytics.landing.contract import TABLES, TABLES_BY_PATH
@@ -19,8 +18,8 @@ from expectations.suites import (
     RAW_SUITES,
     SuiteDefinition,
 )
-from expectations.validate import stored_expectations, stored_meta, suite_query, validate_frame
-from orchestration.checks import query_parameters
+from expectations.validate import stored_expectations, stored_meta
+from orchestration.checks import validate_in
 
 SUITES = {s.target: s for s in RAW_SUITES}
 SETTINGS = RunSettings(
@@ -91,10 +90,9 @@ GOOD_ROWS: dict[str, dict[str, str]] = {
 }
 
 
-def raw_frame(table_path: str, rows: list[dict[str, str | None]]) -> pd.DataFrame:
-    """The suite's own query over a raw table holding `rows`, as the asset check runs it."""
+def raw_table(table_path: str, rows: list[dict[str, str | None]]) -> duckdb.DuckDBPyConnection:
+    """A database whose raw table holds `rows` (loaded from file.csv), as ingestion writes it."""
     table = TABLES_BY_PATH[table_path]
-    suite = SUITES[table_path]
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
     con.execute("create schema raw")
@@ -110,12 +108,12 @@ def raw_frame(table_path: str, rows: list[dict[str, str | None]]) -> pd.DataFram
             f"({', '.join('?' * len(values))}, timestamp '2025-01-01', 'file.csv', ?)",
             [*values, number],
         )
-    query = suite_query(suite)
-    return con.execute(query, query_parameters(query, SETTINGS)).df()
+    return con
 
 
 def validate(table_path: str, rows: list[dict[str, str | None]]):
-    return validate_frame(SUITES[table_path], raw_frame(table_path, rows))
+    """The table's raw suite on `rows`, as the asset check runs it."""
+    return validate_in(raw_table(table_path, rows), SUITES[table_path], SETTINGS)
 
 
 def test_every_landing_table_has_a_suite_and_mart_suites_check_public_marts(
