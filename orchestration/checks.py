@@ -147,7 +147,7 @@ def gx_check(suite: SuiteDefinition) -> AssetChecksDefinition:
         description=f"GX suite {suite.name} (blocking): {suite.description}",
     )
     def _check(context: AssetCheckExecutionContext, settings: PipelineSettings) -> AssetCheckResult:
-        outcome = run_suite_on(suite, settings.resolve(), context.run_id)
+        outcome = run_suite_on(suite, settings.resolve(), context.run.run_id)
         if outcome.warnings:
             context.log.warning(outcome.describe_warnings())
         return check_result(outcome)

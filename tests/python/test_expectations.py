@@ -197,6 +197,11 @@ def test_mart_suites_do_not_repeat_what_dbt_tests_assert(manifest: dict) -> None
     assert {s.target for s in MART_SUITES} <= unique_tested
 
 
+def test_no_mart_suite_reads_a_fact() -> None:
+    """Facts grow with accounts × time: their row rules are dbt tests (mart_row_rules.sql)."""
+    assert [s.name for s in MART_SUITES if s.target.startswith("fct_")] == []
+
+
 @pytest.mark.parametrize("suite", ALL_SUITES, ids=lambda s: s.name)
 def test_the_stored_suite_is_the_code(suite: SuiteDefinition) -> None:
     """expectations/gx/ holds exactly what suites.py defines (run expectations.register)."""
