@@ -15,6 +15,10 @@ cs_analytics/landing/contract.py):
 plus each table's own domain rules below (ranges, accepted values, versions).
 The rows are parsed by staging's own macros: the query is rendered by dbt
 (macros/landing/landing_check_query.sql) and stored with the suite.
+
+A night validates the rows the suite has not passed yet
+(expectations/validated_rows.py), with the earlier rows a rule compares them
+with (`compared_by`); "at least one row" is about the whole table.
 """
 
 from __future__ import annotations
@@ -253,7 +257,8 @@ def _events_suite(table: Table) -> SuiteDefinition:
             *(between(f"{c.name}__blank", SEVERITY[c.blank], max_value=0) for c in blanks),
             *(between(unparsable_column(c), SEVERITY[c.unparsable], max_value=0) for c in typed),
             between("received_before_occurred", WARNING, max_value=0),
-            # Freshness: the newest file holds an event received in the last 3 days.
+            # Freshness: the newest file holds an event received in the last 3 days
+            # (no file read since the last pass: observed None, a warning too).
             gxe.ExpectColumnMinToBeBetween(
                 column="days_since_latest_received", max_value=3, severity=WARNING
             ),
@@ -268,7 +273,8 @@ def _events_suite(table: Table) -> SuiteDefinition:
         expectations=expectations,
         row_id_columns=("_source_file",),
         description=(
-            f"Landing {table.path}, one aggregate row per file: blanks, parsing, freshness."
+            f"Landing {table.path}, one aggregate row per file read since the last pass: "
+            "blanks, parsing, freshness (none read: warned as stale)."
         ),
     )
 
