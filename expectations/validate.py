@@ -207,15 +207,14 @@ class _Validation:
     """One GX validation of some of a suite's rules, run on as many frames as needed."""
 
     def __init__(
-        self, suite: SuiteDefinition, part: str, configs: list[ExpectationConfiguration]
+        self,
+        context: Any,
+        suite: SuiteDefinition,
+        part: str,
+        configs: list[ExpectationConfiguration],
     ) -> None:
-        context = gx.get_context(mode="ephemeral")
-        # Progress bars would interleave with the nightly's log.
-        context.variables.progress_bars = ProgressBarsConfig(
-            globally=False, metric_calculations=False
-        )
         batch = (
-            context.data_sources.add_pandas(name=suite.name)
+            context.data_sources.add_pandas(name=f"{suite.name}.{part}")
             .add_dataframe_asset(name=suite.relation)
             .add_batch_definition_whole_dataframe(name=part)
         )
@@ -278,7 +277,10 @@ def validate_chunks(
         _check_mergeable(suite, config)
     merged: list[ExpectationOutcome] = []
     rows = 0
-    validation = _Validation(suite, "rows", on_rows) if on_rows else None
+    context = gx.get_context(mode="ephemeral")
+    # Progress bars would interleave with the nightly's log.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    validation = _Validation(context, suite, "rows", on_rows) if on_rows else None
     for number, chunk in enumerate(chunks):
         if number and whole:
             raise FrameTooLargeForRule(
@@ -294,7 +296,7 @@ def validate_chunks(
     if counted:
         # Row counts read no column: a frame of that many rows and none holds nothing.
         table = pd.DataFrame(index=pd.RangeIndex(relation_rows))
-        merged = _Validation(suite, "table", counted).run(table) + merged
+        merged = _Validation(context, suite, "table", counted).run(table) + merged
     return SuiteOutcome(suite.name, suite.relation, rows, merged, relation_rows)
 
 

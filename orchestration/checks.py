@@ -86,14 +86,16 @@ def validate_in(
 
 def run_suite_on(suite: SuiteDefinition, run: RunSettings, run_id: str) -> SuiteOutcome:
     """Validate `suite` on the working database; a passing raw suite records what it validated."""
-    fingerprint = suite_fingerprint(suite) if suite.kind == "raw" else ""
-    with duckdb.connect(str(run.working_db_path), read_only=True) as con:
-        since = validated_through(con, suite.name, fingerprint) if fingerprint else EVERY_ROW
-        newest = newest_load(con, suite.relation, since) if fingerprint else None
+    if suite.kind != "raw":
+        with duckdb.connect(str(run.working_db_path), read_only=True) as con:
+            return validate_in(con, suite, run)
+    fingerprint = suite_fingerprint(suite)
+    with connect_working_db(run.working_db_path) as con:
+        since = validated_through(con, suite.name, fingerprint)
+        newest = newest_load(con, suite.relation, since)
         outcome = validate_in(con, suite, run, since)
-    outcome.validated_since = None if since == EVERY_ROW else since
-    if outcome.success and newest is not None:
-        with connect_working_db(run.working_db_path) as con:
+        outcome.validated_since = None if since == EVERY_ROW else since
+        if outcome.success and newest is not None:
             record_validation(con, suite.name, fingerprint, newest, outcome.rows, run_id)
     return outcome
 
