@@ -1,6 +1,6 @@
 {#
     Row rules of the facts, the marts whose rows grow with accounts × time
-    (docs/marts_interface.md, "Checks"): dbt runs them inside the database, so
+    (docs/marts_interface.md, "Column values"): dbt runs them in the database, so
     a check costs one scan at any size and needs no memory of its own, and an
     `error` test (the default) stops the night before publish. Each returns
     the failing rows whole, so the night's message shows their keys and values.
