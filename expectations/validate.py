@@ -274,7 +274,8 @@ def validate_chunks(
     on_rows = [c for c in configs if c.type not in ROW_COUNT_RULES]
     whole = [c.type for c in on_rows if c.type not in ROW_RULES]
     for config in on_rows:
-        _check_mergeable(suite, config)
+        if config.type in ROW_RULES:
+            _check_mergeable(suite, config)
     merged: list[ExpectationOutcome] = []
     rows = 0
     context = gx.get_context(mode="ephemeral")
@@ -298,8 +299,3 @@ def validate_chunks(
         table = pd.DataFrame(index=pd.RangeIndex(relation_rows))
         merged = _Validation(context, suite, "table", counted).run(table) + merged
     return SuiteOutcome(suite.name, suite.relation, rows, merged, relation_rows)
-
-
-def validate_frame(suite: SuiteDefinition, frame: pd.DataFrame) -> SuiteOutcome:
-    """Validate one whole frame, which is also the suite's relation (e.g. a small mart)."""
-    return validate_chunks(suite, [frame], len(frame))

@@ -21,6 +21,8 @@ from expectations.suites import (
     SuiteDefinition,
 )
 from expectations.validate import (
+    ROW_COUNT_RULES,
+    ROW_RULES,
     FrameTooLargeForRule,
     SuiteOutcome,
     stored_expectations,
@@ -378,6 +380,20 @@ def test_rows_validated_in_chunks_fail_exactly_as_one_frame(
     assert [(f.column, f.unexpected_count) for f in chunked.failures] == [("unit_amount", 3)]
     assert [row["_source_row"] for row in chunked.failures[0].sample] == [10, 2500, 4999]
     assert chunked.outcomes == whole.outcomes
+
+
+# The suites whose frame stays small at any volume: one row per landing file.
+ONE_CHUNK_SUITES = {"raw_usage__events"}
+
+
+@pytest.mark.parametrize("suite", ALL_SUITES, ids=lambda s: s.name)
+def test_a_suite_validates_any_number_of_rows_in_chunks(suite: SuiteDefinition) -> None:
+    """Rules deciding each row alone, and row counts; others only on a frame of one chunk."""
+    configs = code_configs(suite)
+    assert [c["type"] for c in configs if "mostly" in c["kwargs"]] == []
+    if suite.name not in ONE_CHUNK_SUITES:
+        kinds = ROW_RULES | ROW_COUNT_RULES
+        assert [c["type"] for c in configs if c["type"] not in kinds] == []
 
 
 def test_a_rule_needing_every_row_refuses_a_frame_of_several_chunks() -> None:
