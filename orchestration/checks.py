@@ -60,6 +60,13 @@ def query_parameters(
     return {name: value for name, value in available.items() if f"${name}" in query}
 
 
+# DuckDB's memory for a check, whatever the size of the table: by default it
+# may cache up to 80 % of the machine's memory while scanning (a full night's
+# 20 M events reached 0.5 GB and grew with the table); beyond this it evicts,
+# or spills to the working database's temp directory.
+CHECK_MEMORY_LIMIT = "1GB"
+
+
 def frame_chunks(cursor: duckdb.DuckDBPyConnection) -> Iterator[pd.DataFrame]:
     """The result of the query run on `cursor`, CHUNK_VECTORS vectors at a time (at least one)."""
     chunk = cursor.fetch_df_chunk(CHUNK_VECTORS)
@@ -78,6 +85,7 @@ def validate_in(
 ) -> SuiteOutcome:
     """Validate `suite` on the database of `con`: of a raw table, the rows loaded after `since`."""
     con.execute("set TimeZone = 'UTC'")
+    con.execute(f"set memory_limit = '{CHECK_MEMORY_LIMIT}'")
     rows = relation_rows(con, suite.relation)
     query = suite_query(suite)
     cursor = con.execute(query, query_parameters(query, run, since))
