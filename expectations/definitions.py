@@ -1,8 +1,9 @@
 """What a suite is: the frame it validates, its expectations, and how severe each is.
 
 GX 1.x has no working DuckDB SQL datasource, so every suite names the query
-whose result it validates: the check reads that DataFrame from the working
-database and validates it in memory.
+whose result it validates: the check streams that result from the working
+database and GX validates it chunk by chunk (expectations/validate.py says
+which rules may be validated so).
 
 Severity: `critical` expectations block the night (docs/landing_contract.md, "What
 bad input gets": block); `warning` ones are reported in the check's metadata
@@ -39,7 +40,8 @@ class SuiteDefinition:
     relation: str
     # The query producing the validated frame; fixed text, never user input. It
     # may use the bound parameters $as_of_date and $reporting_timezone, and a raw
-    # suite's reads the landing rows through LANDING_ROWS.
+    # suite's reads the landing rows through LANDING_ROWS (which binds
+    # $validated_through: only rows loaded after it).
     query: str
     expectations: ExpectationFactory
     # Columns that identify a failing row in the check's sample.

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from cs_analytics.settings import PROJECT_DIR
 from expectations.definitions import LANDING_ROWS, SuiteDefinition
-from expectations.raw_suites import KEY_RANK_TABLES
+from expectations.raw_suites import COMPARED_BY
 
 DBT = str(Path(sys.executable).with_name("dbt"))
 
@@ -31,8 +31,8 @@ class RenderError(RuntimeError):
 def render_landing_rows(project_dir: Path = PROJECT_DIR) -> dict[str, str]:
     """{table path: query} as dbt renders them from the contract and the staging macros."""
     macro = (
-        "{{ cs_analytics.landing_check_queries(key_rank="
-        + json.dumps(sorted(KEY_RANK_TABLES))
+        "{{ cs_analytics.landing_check_queries(compared_by="
+        + json.dumps({path: list(columns) for path, columns in sorted(COMPARED_BY.items())})
         + ") }}"
     )
     with tempfile.TemporaryDirectory() as scratch:

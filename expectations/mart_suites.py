@@ -1,4 +1,4 @@
-"""Mart suites: what dbt's tests do not already assert on the public marts, checked before publish.
+"""Mart suites: what dbt's tests do not already assert on the small public marts, before publish.
 
 Keys (unique, not null), accepted values and not-null columns are dbt tests and
 enforced contracts on every mart (models/marts/**/_*__models.yml), and the
@@ -7,6 +7,13 @@ stops the night. These suites add the rules that read a whole mart or compare
 it with another: row counts, ranges, sign conventions, sums reconciling with
 another mart, and the build being this night's. A test keeps them from
 repeating a dbt test. Adding rules for a mart is one `mart_suite(...)` call.
+
+Only marts whose size does not grow with accounts × time: the dimensions and
+the reports. The facts (`fct_*`: one row per account and day or month, per
+item and term, ...) grow with both, and a night that reads all of one into
+pandas costs what its history does; their row rules (ranges, signs, the
+as-of date) are dbt tests in their YAML (macros/mart_row_rules.sql), run
+inside the database at any size, which stop the night before publish too.
 """
 
 from __future__ import annotations
@@ -71,16 +78,6 @@ def _share(*columns: str) -> list[gxe.Expectation]:
 
 
 HEALTH_BANDS = ["red", "yellow", "green", "insufficient_data"]
-MOVEMENT_TYPES = ["new", "reactivation", "expansion", "contraction", "churn", "fx"]
-HEALTH_COMPONENTS = (
-    "usage",
-    "adoption",
-    "support",
-    "sentiment",
-    "engagement",
-    "financial",
-    "onboarding",
-)
 
 MART_SUITES: tuple[SuiteDefinition, ...] = (
     mart_suite(
@@ -105,47 +102,6 @@ MART_SUITES: tuple[SuiteDefinition, ...] = (
             accepted("segment", ["smb", "mid_market", "enterprise", "unknown"], CRITICAL),
             gxe.ExpectColumnValuesToNotBeNull(column="touch_model", severity=CRITICAL),
             *non_negative("current_mrr"),
-        ],
-    ),
-    mart_suite(
-        "fct_mrr",
-        key=["month", "account_id", "product_id", "currency"],
-        expectations=lambda: [
-            *non_negative("mrr", "mrr_original"),
-            zero("arr_minus_12_mrr"),
-            accepted("is_reported_month", [True], CRITICAL),
-        ],
-        derived=[
-            "mart.arr - 12 * mart.mrr as arr_minus_12_mrr",
-            "mart.month <= date_trunc('month', cast($as_of_date as date)) as is_reported_month",
-        ],
-    ),
-    mart_suite(
-        "fct_mrr_movements",
-        key=["month", "account_id", "movement_type", "movement_subtype"],
-        expectations=lambda: [
-            accepted("movement_subtype__key", ["upsell", "cross_sell", ""], CRITICAL),
-            accepted("has_documented_sign", [True], CRITICAL),
-            *non_negative("previous_mrr", "current_mrr"),
-        ],
-        derived=[
-            "coalesce(mart.movement_subtype, '') as movement_subtype__key",
-            """case mart.movement_type
-                when 'new' then mart.amount > 0
-                when 'reactivation' then mart.amount > 0
-                when 'expansion' then mart.amount >= 0
-                when 'contraction' then mart.amount < 0
-                when 'churn' then mart.amount < 0
-                else true
-            end as has_documented_sign""",
-        ],
-    ),
-    mart_suite(
-        "fct_mrr_product_movements",
-        key=["month", "account_id", "product_id", "movement_type"],
-        expectations=lambda: [
-            accepted("movement_type", MOVEMENT_TYPES, CRITICAL),
-            *non_negative("previous_mrr", "current_mrr"),
         ],
     ),
     mart_suite(
@@ -208,31 +164,12 @@ MART_SUITES: tuple[SuiteDefinition, ...] = (
         ],
     ),
     mart_suite(
-        "fct_churn_events",
-        key=["month", "account_id"],
-        expectations=lambda: non_negative("churned_mrr", "tenure_months"),
-    ),
-    mart_suite(
         "rpt_onboarding",
         key=["cohort_month", "slice_dimension", "slice_value"],
         expectations=lambda: [
             *_share("onboarding_completion_rate"),
             *non_negative("accounts_started", "onboarding_completed_90d"),
         ],
-    ),
-    mart_suite(
-        "fct_account_health_daily",
-        key=["account_id", "score_date"],
-        expectations=lambda: [
-            between("health_score", CRITICAL, min_value=0, max_value=100),
-            *_share("coverage"),
-            *(
-                between(f"{component}_score", CRITICAL, min_value=0, max_value=100)
-                for component in HEALTH_COMPONENTS
-            ),
-            accepted("is_not_after_as_of", [True], CRITICAL),
-        ],
-        derived=["mart.score_date < cast($as_of_date as date) as is_not_after_as_of"],
     ),
     mart_suite(
         "rpt_health_backtest",
@@ -247,26 +184,6 @@ MART_SUITES: tuple[SuiteDefinition, ...] = (
         "rpt_health_backtest_summary",
         key=["slice_dimension", "slice_value", "weights_version"],
         expectations=lambda: [*_share("auc"), *non_negative("account_months")],
-    ),
-    mart_suite(
-        "fct_expansion_signals",
-        key=["account_id", "signal_date", "signal_code"],
-        expectations=lambda: [
-            gxe.ExpectColumnValuesToNotBeNull(column="signal_value", severity=CRITICAL),
-            gxe.ExpectColumnValuesToNotBeNull(column="threshold", severity=CRITICAL),
-        ],
-    ),
-    mart_suite(
-        "fct_renewals",
-        key=["subscription_item_id", "term_end_date"],
-        expectations=lambda: [
-            *non_negative("mrr_up_for_renewal", "renewed_mrr", "mrr_after_renewal"),
-            zero("renewed_beyond_up"),
-        ],
-        derived=[
-            "greatest(coalesce(mart.renewed_mrr, 0) - mart.mrr_up_for_renewal, 0)"
-            " as renewed_beyond_up"
-        ],
     ),
     mart_suite(
         "rpt_csm_portfolio",

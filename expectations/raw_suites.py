@@ -15,6 +15,10 @@ cs_analytics/landing/contract.py):
 plus each table's own domain rules below (ranges, accepted values, versions).
 The rows are parsed by staging's own macros: the query is rendered by dbt
 (macros/landing/landing_check_query.sql) and stored with the suite.
+
+A night validates the rows the suite has not passed yet
+(expectations/validated_rows.py), with the earlier rows a rule compares them
+with (`compared_by`); "at least one row" is about the whole table.
 """
 
 from __future__ import annotations
@@ -45,8 +49,10 @@ class RawRules:
     # Extra columns computed over the parsed rows (fixed SQL).
     flags: tuple[str, ...] = ()
     expectations: Callable[[], list[gxe.Expectation]] = field(default=lambda: [])
-    # The flags compare the rows staging keeps: `_key_rank` is 1 on those.
-    needs_key_rank: bool = False
+    # The flags compare rows that share these columns (part of the primary
+    # key), among the rows staging keeps (`_key_rank` = 1): a night's new rows
+    # are validated with the earlier rows they are compared with.
+    compared_by: tuple[str, ...] = ()
 
 
 def _lower(column: str) -> str:
@@ -72,7 +78,7 @@ RAW_RULES: dict[str, RawRules] = {
             accepted("overlaps_next_version", [False], CRITICAL),
             accepted("ends_before_it_starts", [False], WARNING),
         ],
-        needs_key_rank=True,
+        compared_by=("subscription_item_id",),
     ),
     "billing/plans": RawRules(
         flags=(_lower("pricing_model"),),
@@ -172,7 +178,9 @@ RAW_RULES: dict[str, RawRules] = {
 # attribution to a known account) are dbt tests and audit models.
 PER_FILE_TABLES = frozenset({"usage/events"})
 
-KEY_RANK_TABLES = frozenset(path for path, rules in RAW_RULES.items() if rules.needs_key_rank)
+COMPARED_BY: dict[str, tuple[str, ...]] = {
+    path: rules.compared_by for path, rules in RAW_RULES.items() if rules.compared_by
+}
 
 
 def blank_column(column: Column) -> str:
@@ -249,7 +257,8 @@ def _events_suite(table: Table) -> SuiteDefinition:
             *(between(f"{c.name}__blank", SEVERITY[c.blank], max_value=0) for c in blanks),
             *(between(unparsable_column(c), SEVERITY[c.unparsable], max_value=0) for c in typed),
             between("received_before_occurred", WARNING, max_value=0),
-            # Freshness: the newest file holds an event received in the last 3 days.
+            # Freshness: the newest file holds an event received in the last 3 days
+            # (no file read since the last pass: observed None, a warning too).
             gxe.ExpectColumnMinToBeBetween(
                 column="days_since_latest_received", max_value=3, severity=WARNING
             ),
@@ -264,7 +273,8 @@ def _events_suite(table: Table) -> SuiteDefinition:
         expectations=expectations,
         row_id_columns=("_source_file",),
         description=(
-            f"Landing {table.path}, one aggregate row per file: blanks, parsing, freshness."
+            f"Landing {table.path}, one aggregate row per file read since the last pass: "
+            "blanks, parsing, freshness (none read: warned as stale)."
         ),
     )
 

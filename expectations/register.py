@@ -48,7 +48,7 @@ def code_meta(suite: SuiteDefinition, landing_rows: dict[str, str]) -> dict[str,
 
 
 def register(root: Path = EXPECTATIONS_DIR) -> list[str]:
-    """Write every suite that differs from the code; returns the names written or removed."""
+    """Write every suite that differs from the code; returns what it did, one line a suite."""
     context = file_context(root)
     landing_rows = render_landing_rows()
     changed = []
@@ -65,15 +65,14 @@ def register(root: Path = EXPECTATIONS_DIR) -> list[str]:
         for expectation in suite.expectations():
             gx_suite.add_expectation(expectation)
         gx_suite.save()
-        changed.append(suite.name)
+        changed.append(f"stored {suite.name}")
     defined = {s.name for s in ALL_SUITES}
     for name in sorted(set(stored) - defined):
         context.suites.delete(name)
-        changed.append(name)
+        changed.append(f"removed {name}")
     return changed
 
 
 if __name__ == "__main__":
-    written = register()
-    print("\n".join(f"stored {name}" for name in written) or "all suites up to date")
+    print("\n".join(register()) or "all suites up to date")
     sys.exit(0)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -19,8 +20,17 @@ from expectations.suites import (
     RAW_SUITES,
     SuiteDefinition,
 )
-from expectations.validate import stored_expectations, stored_meta, suite_query, validate_frame
-from orchestration.checks import query_parameters
+from expectations.validate import (
+    ROW_COUNT_RULES,
+    ROW_RULES,
+    FrameTooLargeForRule,
+    SuiteOutcome,
+    stored_expectations,
+    stored_meta,
+    suite_query,
+    validate_chunks,
+)
+from orchestration.checks import query_parameters, run_suite_on, validate_in
 
 SUITES = {s.target: s for s in RAW_SUITES}
 SETTINGS = RunSettings(
@@ -32,6 +42,7 @@ SETTINGS = RunSettings(
     as_of_date=date(2025, 1, 1),
     uses_demo_landing=False,
 )
+NIGHT = datetime(2025, 1, 1, 2)
 
 GOOD_ROWS: dict[str, dict[str, str]] = {
     "billing/subscription_items": {
@@ -91,31 +102,44 @@ GOOD_ROWS: dict[str, dict[str, str]] = {
 }
 
 
-def raw_frame(table_path: str, rows: list[dict[str, str | None]]) -> pd.DataFrame:
-    """The suite's own query over a raw table holding `rows`, as the asset check runs it."""
+def load_rows(
+    con: duckdb.DuckDBPyConnection,
+    table_path: str,
+    rows: list[dict[str, str | None]],
+    loaded_at: datetime = NIGHT,
+    source_file: str = "file.csv",
+) -> None:
+    """Append `rows` to the raw table as ingestion does, from `source_file` at `loaded_at`."""
     table = TABLES_BY_PATH[table_path]
-    suite = SUITES[table_path]
-    con = duckdb.connect()
-    con.execute("set TimeZone = 'UTC'")
-    con.execute("create schema raw")
+    con.execute("create schema if not exists raw")
     columns = ", ".join(f"{name} varchar" for name in table.column_names)
     con.execute(
-        f"create table raw.{table.raw_relation} ({columns}, "
+        f"create table if not exists raw.{table.raw_relation} ({columns}, "
         "_loaded_at timestamp, _source_file varchar, _source_row bigint)"
     )
-    for number, row in enumerate(rows, start=1):
-        values = [row.get(name) for name in table.column_names]
-        con.execute(
-            f"insert into raw.{table.raw_relation} values "
-            f"({', '.join('?' * len(values))}, timestamp '2025-01-01', 'file.csv', ?)",
-            [*values, number],
-        )
-    query = suite_query(suite)
-    return con.execute(query, query_parameters(query, SETTINGS)).df()
+    landed = pd.DataFrame(
+        [[row.get(name) for name in table.column_names] for row in rows],
+        columns=list(table.column_names),
+        dtype="object",
+    )
+    landed["_loaded_at"] = loaded_at
+    landed["_source_file"] = source_file
+    landed["_source_row"] = range(1, len(rows) + 1)
+    con.register("landed", landed)
+    con.execute(f"insert into raw.{table.raw_relation} select * from landed")
+    con.unregister("landed")
 
 
-def validate(table_path: str, rows: list[dict[str, str | None]]):
-    return validate_frame(SUITES[table_path], raw_frame(table_path, rows))
+def raw_table(table_path: str, rows: list[dict[str, str | None]]) -> duckdb.DuckDBPyConnection:
+    """A database whose raw table holds `rows` (loaded from file.csv), as ingestion writes it."""
+    con = duckdb.connect()
+    load_rows(con, table_path, rows)
+    return con
+
+
+def validate(table_path: str, rows: list[dict[str, str | None]]) -> SuiteOutcome:
+    """The table's raw suite on `rows`, as the asset check runs it."""
+    return validate_in(raw_table(table_path, rows), SUITES[table_path], SETTINGS)
 
 
 def test_every_landing_table_has_a_suite_and_mart_suites_check_public_marts(
@@ -173,6 +197,11 @@ def test_mart_suites_do_not_repeat_what_dbt_tests_assert(manifest: dict) -> None
     # dbt tests the key by which each suite names its failing rows as unique.
     unique_tested = {mart for mart, rule, _ in asserted if rule == "unique"}
     assert {s.target for s in MART_SUITES} <= unique_tested
+
+
+def test_no_mart_suite_reads_a_fact() -> None:
+    """Facts grow with accounts × time: their row rules are dbt tests (mart_row_rules.sql)."""
+    assert [s.name for s in MART_SUITES if s.target.startswith("fct_")] == []
 
 
 @pytest.mark.parametrize("suite", ALL_SUITES, ids=lambda s: s.name)
@@ -325,3 +354,157 @@ def test_events_are_validated_per_file_not_per_row() -> None:
 def test_a_required_table_with_no_rows_blocks() -> None:
     outcome = validate("billing/plans", [])
     assert [f.expectation for f in outcome.failures] == ["expect_table_row_count_to_be_between"]
+
+
+# ---------------------------------------------------------------- checks that scale
+
+
+def plans(count: int, bad: dict[int, str]) -> list[dict[str, str | None]]:
+    """`count` good plans; plan i has unit_amount `bad[i]` where given."""
+    good = GOOD_ROWS["billing/plans"]
+    return [
+        {**good, "plan_id": f"plan_{i}", "unit_amount": bad.get(i, good["unit_amount"])}
+        for i in range(1, count + 1)
+    ]
+
+
+def test_rows_validated_in_chunks_fail_exactly_as_one_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Counts add up over chunks and the sample is the first failing rows, wherever they fall."""
+    con = raw_table("billing/plans", plans(5000, {10: "-1", 2500: "-2", 4999: "-3"}))
+    whole = validate_in(con, SUITES["billing/plans"], SETTINGS)
+    monkeypatch.setattr("orchestration.checks.CHUNK_VECTORS", 1)  # 2,048 rows a chunk
+    chunked = validate_in(con, SUITES["billing/plans"], SETTINGS)
+    assert chunked.rows == whole.rows == 5000
+    assert [(f.column, f.unexpected_count) for f in chunked.failures] == [("unit_amount", 3)]
+    assert [row["_source_row"] for row in chunked.failures[0].sample] == [10, 2500, 4999]
+    assert chunked.outcomes == whole.outcomes
+
+
+# The suites whose frame stays small at any volume: one row per landing file.
+ONE_CHUNK_SUITES = {"raw_usage__events"}
+
+
+@pytest.mark.parametrize("suite", ALL_SUITES, ids=lambda s: s.name)
+def test_a_suite_validates_any_number_of_rows_in_chunks(suite: SuiteDefinition) -> None:
+    """Rules deciding each row alone, and row counts; others only on a frame of one chunk."""
+    configs = code_configs(suite)
+    assert [c["type"] for c in configs if "mostly" in c["kwargs"]] == []
+    if suite.name not in ONE_CHUNK_SUITES:
+        kinds = ROW_RULES | ROW_COUNT_RULES
+        assert [c["type"] for c in configs if c["type"] not in kinds] == []
+
+
+def test_a_rule_needing_every_row_refuses_a_frame_of_several_chunks() -> None:
+    suite = SUITES["usage/events"]
+    con = raw_table("usage/events", [GOOD_ROWS["usage/events"]])
+    frame = con.execute(*_query_and_parameters(suite)).df()
+    with pytest.raises(FrameTooLargeForRule, match="expect_column_min_to_be_between"):
+        validate_chunks(suite, [frame, frame], 1)
+
+
+def _query_and_parameters(suite: SuiteDefinition) -> tuple[str, dict]:
+    query = suite_query(suite)
+    return query, query_parameters(query, SETTINGS)
+
+
+@pytest.fixture
+def working(tmp_path: Path) -> tuple[RunSettings, Path]:
+    """Settings whose working database is a file of the test's own."""
+    settings = replace(SETTINGS, warehouse_path=tmp_path / "cs.duckdb")
+    return settings, settings.working_db_path
+
+
+def load_night(db: Path, table_path: str, rows: list, night: int, source_file: str) -> None:
+    with duckdb.connect(str(db)) as con:
+        load_rows(con, table_path, rows, NIGHT + timedelta(days=night), source_file)
+
+
+def test_a_night_validates_the_rows_no_passing_check_has_validated(
+    working: tuple[RunSettings, Path],
+) -> None:
+    settings, db = working
+    suite = SUITES["billing/plans"]
+    load_night(db, "billing/plans", plans(3, {}), 1, "billing/plans_1.csv")
+    first = run_suite_on(suite, settings, "night-1")
+    assert (first.success, first.rows, first.relation_rows) == (True, 3, 3)
+
+    load_night(db, "billing/plans", [{**plans(1, {1: "-1"})[0], "plan_id": "p_bad"}], 2, "b.csv")
+    second = run_suite_on(suite, settings, "night-2")
+    assert (second.success, second.rows, second.relation_rows) == (False, 1, 4)
+    assert second.failures[0].sample[0]["_source_file"] == "b.csv"
+    # Nothing passed the bad row: the next night validates it again, new file or not.
+    third = run_suite_on(suite, settings, "night-3")
+    assert (third.success, third.rows) == (False, 1)
+
+    with duckdb.connect(str(db)) as con:
+        con.execute("delete from raw.billing__plans where _source_file = 'b.csv'")
+    load_night(db, "billing/plans", plans(1, {}), 4, "b.csv")
+    fourth = run_suite_on(suite, settings, "night-4")
+    assert (fourth.success, fourth.rows) == (True, 1)
+    assert run_suite_on(suite, settings, "night-5").rows == 0
+
+
+def test_a_changed_suite_validates_every_row_again(
+    working: tuple[RunSettings, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, db = working
+    suite = SUITES["billing/plans"]
+    load_night(db, "billing/plans", plans(3, {}), 1, "billing/plans.csv")
+    assert run_suite_on(suite, settings, "night-1").rows == 3
+    assert run_suite_on(suite, settings, "night-2").rows == 0
+    monkeypatch.setattr("orchestration.checks.suite_fingerprint", lambda suite: "other rules")
+    assert run_suite_on(suite, settings, "night-3").rows == 3
+
+
+def test_a_new_version_overlapping_one_of_an_earlier_night_blocks(
+    working: tuple[RunSettings, Path],
+) -> None:
+    """The rule compares a new row with the earlier versions of its item, and only those."""
+    settings, db = working
+    suite = SUITES["billing/subscription_items"]
+    open_item = GOOD_ROWS["billing/subscription_items"]
+    other = {**open_item, "subscription_item_id": "si_2"}
+    load_night(db, "billing/subscription_items", [open_item, other], 1, "items_1.csv")
+    assert run_suite_on(suite, settings, "night-1").success
+
+    overlapping = {**open_item, "valid_from": "2024-03-01"}
+    load_night(db, "billing/subscription_items", [overlapping], 2, "items_2.csv")
+    outcome = run_suite_on(suite, settings, "night-2")
+    assert outcome.rows == 2  # the new version and the one of si_1 it is compared with
+    assert [(f.column, f.unexpected_count) for f in outcome.failures] == [
+        ("overlaps_next_version", 1)
+    ]
+    assert outcome.failures[0].sample[0]["_source_file"] == "items_1.csv"
+
+
+def test_a_bad_event_in_tonights_file_of_a_big_table_blocks(
+    working: tuple[RunSettings, Path],
+) -> None:
+    """A million events passed on earlier nights; tonight's file alone is read, and blocks."""
+    settings, db = working
+    suite = SUITES["usage/events"]
+    with duckdb.connect(str(db)) as con:
+        load_rows(con, "usage/events", [])
+        con.execute(
+            """
+            insert into raw.usage__events
+            select 'ev_' || i, 'acc_1', 'u_1', 'page_published', '2024-12-30T10:00:00Z',
+                   '2024-12-30T10:00:05Z', $night + to_milliseconds(i // 100000),
+                   'usage/events/part-' || (i // 100000) || '.csv', i % 100000 + 1
+            from range(1000000) as numbers(i)
+            """,
+            {"night": NIGHT},
+        )
+    first = run_suite_on(suite, settings, "night-1")
+    assert (first.success, first.rows, first.relation_rows) == (True, 10, 1_000_000)
+
+    good = GOOD_ROWS["usage/events"]
+    tonight = [{**good, "event_id": f"ev_new_{i}"} for i in range(99)] + [{**good, "event_id": " "}]
+    load_night(db, "usage/events", tonight, 1, "usage/events/part-new.csv")
+    outcome = run_suite_on(suite, settings, "night-2")
+    assert (outcome.rows, outcome.relation_rows) == (1, 1_000_100)
+    assert [(f.column, f.sample) for f in outcome.failures] == [
+        ("event_id__blank", [{"_source_file": "usage/events/part-new.csv", "event_id__blank": 1}])
+    ]

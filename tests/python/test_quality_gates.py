@@ -11,14 +11,19 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from cs_analytics.settings import DBT_EXECUTABLE as DBT
+from cs_analytics.settings import PROJECT_DIR, load_settings
+from tests.python.conftest import dbt_env
 from tests.python.pipeline_helpers import (
     assert_night_fails_keeping_marts,
     copy_warehouse,
+    nightly_env,
     query,
     working_db,
 )
@@ -145,15 +150,18 @@ def test_a_negative_invoice_charge_blocks_but_prorations_do_not(
         return rows
 
     rewrite_csv(lines, negative_charge)
-    assert_night_fails_keeping_marts(
-        monkeypatch,
-        capsys,
-        broken_landing,
-        published,
-        "check gx_raw_billing__invoice_lines failed",
-        "is_negative_charge",
-    )
-    assert_failure_recorded(published, dagster_home, "gx_raw_billing__invoice_lines")
+    # The failed night leaves the file's rows in raw, unpassed: rerunning the
+    # same landing (the file now unchanged, not read again) fails again.
+    for _night in range(2):
+        assert_night_fails_keeping_marts(
+            monkeypatch,
+            capsys,
+            broken_landing,
+            published,
+            "check gx_raw_billing__invoice_lines failed",
+            "is_negative_charge",
+        )
+        assert_failure_recorded(published, dagster_home, "gx_raw_billing__invoice_lines")
 
 
 def test_a_per_seat_item_without_a_quantity_blocks(
@@ -221,3 +229,48 @@ def test_a_failed_dbt_test_is_reported_with_its_failing_rows(tmp_path: Path) -> 
         "e.g. [{'item': 'si_1', 'versions_overlapping': 2}]; "
         "dbt model int_revenue__fx_rates_by_month error: Runtime Error FX rate missing: no EUR rate"
     )
+
+
+def test_a_bad_score_in_the_daily_health_mart_fails_its_blocking_dbt_test(
+    clean_warehouse: Path, tmp_path: Path
+) -> None:
+    """The daily facts are too big for a GX frame: their row rules are dbt tests, naming the row."""
+    import duckdb
+
+    from orchestration.assets.dbt import describe_dbt_failures
+
+    warehouse = copy_warehouse(clean_warehouse, tmp_path / "warehouse")
+    db = working_db(warehouse)
+    with duckdb.connect(str(db)) as con:
+        account, day = con.execute(
+            "select account_id, score_date from marts.fct_account_health_daily "
+            "where usage_score is not null order by all limit 1"
+        ).fetchone()
+        con.execute(
+            "update marts.fct_account_health_daily set usage_score = 100.5 "
+            "where account_id = $account and score_date = $day",
+            {"account": account, "day": day},
+        )
+    target = tmp_path / "target"
+    target.mkdir()
+    shutil.copy2(PROJECT_DIR / "target" / "partial_parse.msgpack", target)
+    dbt_vars = load_settings(nightly_env(tmp_path, warehouse)).dbt_vars_json()
+    done = subprocess.run(
+        [
+            *(DBT, "test", "--select", "fct_account_health_daily", "--vars", dbt_vars),
+            *("--target-path", str(target)),
+        ],
+        cwd=PROJECT_DIR,
+        env=dbt_env(DBT_DUCKDB_PATH=str(db)),
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stdout  # an error-severity test failed: the build stops
+    run_results = json.loads((target / "run_results.json").read_text())
+    message = describe_dbt_failures(run_results, db)
+    assert message.startswith(
+        "dbt build failed: dbt test accepted_range_fct_account_health_daily_usage_score__100__0 "
+        "failed for 1 row(s), e.g. [{'score_date': "
+    ), message
+    assert f"'account_id': '{account}'" in message
+    assert message.count("failed for") == 1
