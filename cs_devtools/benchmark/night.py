@@ -31,8 +31,8 @@ from cs_devtools.demo_data.progress import duration
 
 HEARTBEAT_SECONDS = 10.0
 _RUN_ID = re.compile(r"\(run ([0-9a-f-]{36})\)")
-# Dagster's console lines: "<time> - dagster - <LEVEL> - nightly - <run id> - <step> - <message>"
-_STEP = re.compile(r" - dagster - \w+ - nightly - [0-9a-f-]{36} - (\S+) - ")
+# dbt's own lines while it builds: "200 of 440 START sql incremental model ..."
+_DBT_NODE = re.compile(r"^(\d+) of (\d+) ", re.MULTILINE)
 # Settings a caller's shell may hold that would change what the night does.
 _UNSET = ("FULL_REFRESH", "DBT_DUCKDB_PATH", "DBT_TARGET_PATH", "DBT_LOG_PATH")
 
@@ -117,6 +117,7 @@ def night_env(paths: NightPaths, as_of: date) -> dict[str, str]:
 def run_night(label: str, paths: NightPaths, as_of: date, say: Callable[[str], None]) -> Night:
     """Run one nightly to its end; `say` receives the heartbeat lines."""
     log = paths.logs / f"night-{label}.log"
+    before = _latest_run_id(paths.dagster_home)
     started = time.perf_counter()
     with log.open("w") as out:
         process = subprocess.Popen(
@@ -131,7 +132,7 @@ def run_night(label: str, paths: NightPaths, as_of: date, say: Callable[[str], N
                 try:
                     process.wait(HEARTBEAT_SECONDS)
                 except subprocess.TimeoutExpired:
-                    step = _last_step(log) or "starting"
+                    step = _where(paths.dagster_home, before, log)
                     say(
                         f"{label} night: {duration(time.perf_counter() - started)}, "
                         f"step {step}, {memory.current / 2**20:,.0f} MB resident "
@@ -148,12 +149,25 @@ def run_night(label: str, paths: NightPaths, as_of: date, say: Callable[[str], N
     return night
 
 
-def _last_step(log: Path, tail_bytes: int = 16_384) -> str | None:
+def _where(dagster_home: Path, before: str | None, log: Path, tail_bytes: int = 16_384) -> str:
+    """The step running now (from the Dagster event log), with dbt's node count in dbt.
+
+    `before` is the latest run before this night's (its steps are not this night's).
+    """
+    try:
+        with _instance(dagster_home) as instance:
+            runs = [r for r in instance.get_runs(limit=1) if r.run_id != before]
+            stats = instance.get_run_step_stats(runs[0].run_id) if runs else []
+    except Exception:  # a heartbeat must never stop the night it reports on
+        stats = []
+    running = [s.step_key for s in stats if s.end_time is None]
+    step = running[-1] if running else "starting" if not stats else "between steps"
+    if step != "dbt":
+        return step
     with log.open("rb") as handle:
         handle.seek(max(0, log.stat().st_size - tail_bytes))
-        tail = handle.read().decode(errors="replace")
-    steps = _STEP.findall(tail)
-    return steps[-1] if steps else None
+        nodes = _DBT_NODE.findall(handle.read().decode(errors="replace"))
+    return f"dbt (node {nodes[-1][0]} of {nodes[-1][1]})" if nodes else step
 
 
 def _instance(dagster_home: Path) -> DagsterInstance:

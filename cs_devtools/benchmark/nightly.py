@@ -56,7 +56,7 @@ class BenchPlan:
 
 
 BENCH_PLANS: dict[str, BenchPlan] = {
-    "small": BenchPlan(mrr_accounts=2_000, repeats=3),
+    "small": BenchPlan(mrr_accounts=2_000, repeats=1),
     "medium": BenchPlan(mrr_accounts=100_000, repeats=3),
     "large": BenchPlan(mrr_accounts=1_000_000, repeats=2),
 }

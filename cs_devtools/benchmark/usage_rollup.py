@@ -95,7 +95,8 @@ def _differing_rows(con: duckdb.DuckDBPyConnection, working_db: Path) -> int:
     con.execute(f"attach {quote_literal(str(working_db))} as work (read_only)")
     try:
         schema = con.execute(
-            "select table_schema from work.information_schema.tables where table_name = $name",
+            "select schema_name from duckdb_tables() "
+            "where database_name = 'work' and table_name = $name",
             {"name": ROLLUP_MODEL},
         ).fetchone()[0]
         columns = ", ".join(quote_identifier(c) for c in COLUMNS)

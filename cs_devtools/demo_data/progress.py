@@ -52,7 +52,8 @@ class Progress:
 
     def start_loop(self, expected_events: float) -> None:
         """Before the first month; `expected_events` of all months makes the ETA."""
-        self._loop_started = self._last_line = time.perf_counter()
+        self._loop_started = time.perf_counter()
+        self._last_line = float("-inf")
         self._expected = expected_events
 
     def months(self, done: int, total: int, month: str, events: int, expected: float) -> None:
