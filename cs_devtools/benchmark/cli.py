@@ -93,11 +93,13 @@ def preset_main(args: argparse.Namespace) -> int:
     plan = BENCH_PLANS[preset.name]
     if args.repeats:
         plan = replace(plan, repeats=args.repeats)
-    earlier = read_results(args.results)
-    record = bench_preset(preset, plan, args.bench_dir / preset.name, args.regenerate, _say)
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    append_result(args.results, record)
-    print(format_report(record, earlier, args.results))
+    # absolute: the nights run with these paths in their environment (Dagster requires it)
+    folder, results = (args.bench_dir / preset.name).resolve(), args.results.resolve()
+    earlier = read_results(results)
+    record = bench_preset(preset, plan, folder, args.regenerate, _say)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    append_result(results, record)
+    print(format_report(record, earlier, results))
     return 1 if record["failed"] else 0
 
 

@@ -427,13 +427,12 @@ def _move_changed_files(new: Path, out_dir: Path) -> tuple[list[str], int]:
     for path in sorted(p for p in new.rglob("*") if p.is_file()):
         relative = path.relative_to(new)
         target = out_dir / relative
-        if relative.name != MANIFEST and _same_bytes(path, target):
+        if _same_bytes(path, target):
             unchanged += 1
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(path, target)
-        if relative.name != MANIFEST:
-            rewritten.append(relative.as_posix())
+        rewritten.append(relative.as_posix())
     return rewritten, unchanged
 
 
