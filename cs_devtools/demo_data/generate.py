@@ -104,15 +104,18 @@ class RecutSummary:
     months_generated: int
     rewritten: list[str]
     removed: list[str]
-    unchanged: int
+    unchanged: int  # generated again, same bytes: left as they were
+    not_generated: int  # event months before the first one generated again
     seconds: float
 
     def line(self) -> str:
         return (
             f"moved the end from {self.old_end} to {self.end}: generated "
-            f"{self.months_generated} month(s) of events, rewrote {len(self.rewritten)} file(s), "
-            f"removed {len(self.removed)}, kept {self.unchanged} unchanged, "
-            f"{self.events:,} usage events in all, in {self.seconds:.2f}s"
+            f"{self.months_generated} month(s) of events and the other tables again, "
+            f"rewrote {len(self.rewritten)} file(s) whose bytes changed, left "
+            f"{self.unchanged} with the same bytes and {self.not_generated} not generated "
+            f"again, removed {len(self.removed)}; {self.events:,} usage events in all, "
+            f"in {self.seconds:.2f}s"
         )
 
 
@@ -396,6 +399,7 @@ def recut(out_dir: Path, end: date, progress: Progress | None = None) -> RecutSu
         shutil.rmtree(tmp, ignore_errors=True)
     removed = _remove_months_after(out_dir, end)
     rows[EVENTS_PATH] = count_events(out_dir)
+    files = sum(1 for p in out_dir.rglob("*") if p.is_file() and p.name != MANIFEST)
     seconds = time.perf_counter() - t0
     timings = {key: manifest[key] for key in ("seconds", "events_per_second") if key in manifest}
     recut_note = {"from_end": old_end.isoformat(), "seconds": round(seconds, 3)}
@@ -408,6 +412,7 @@ def recut(out_dir: Path, end: date, progress: Progress | None = None) -> RecutSu
         rewritten,
         removed,
         unchanged,
+        files - len(rewritten) - unchanged,
         round(seconds, 3),
     )
 
