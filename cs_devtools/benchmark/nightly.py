@@ -99,11 +99,14 @@ def prepare_landing(preset: Preset, folder: Path, regenerate: bool, say: Say) ->
     record_path.unlink(missing_ok=True)
     command = [sys.executable, "-m", "cs_devtools.demo_data", "--preset", preset.name]
     started = time.perf_counter()
-    process = subprocess.Popen([*command, "--out", str(landing)], cwd=PROJECT_DIR)
+    process = subprocess.Popen(
+        [*command, "--out", str(landing)], cwd=PROJECT_DIR, stdout=subprocess.PIPE, text=True
+    )
     with PeakMemory(process.pid) as memory:
-        process.wait()
+        summary, _ = process.communicate()
     if process.returncode != 0:
         raise RuntimeError(f"generating the {preset.name} landing failed")
+    say(summary.strip())
     manifest = read_manifest(landing) or {}
     record = {
         "generate_s": manifest.get("seconds", round(time.perf_counter() - started, 3)),

@@ -46,7 +46,7 @@ _END = date(2026, 6, 14)
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
-        Preset("small", 100, date(2025, 1, 1), _END, 1.0, "what CI runs: 0.35 M usage events"),
+        Preset("small", 100, date(2025, 1, 1), _END, 1.0, "what CI runs: 0.4 M usage events"),
         Preset("medium", 10_000, _START, _END, 0.33, "10 k accounts, 30 M usage events"),
         Preset("large", 30_000, _START, _END, 1.08, "30 k accounts, 300 M usage events"),
     )
