@@ -17,7 +17,7 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup run test dev docs docs-site lint manifest bench lock check-pins clean
+.PHONY: setup run test dev docs docs-site lint manifest bench bench-mrr lock check-pins clean
 
 setup: $(STAMP) profiles.yml $(DAGSTER_HOME)/dagster.yaml
 
@@ -66,9 +66,18 @@ lint: manifest
 	$(BIN)/ruff format --check .
 	DBT_DUCKDB_PATH=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models snapshots tests/dbt
 
-## bench: the MRR chain against a plain query; e.g. BENCH_ARGS="--accounts 1000000 --skip-tests"
-BENCH_ARGS ?= --accounts 100000
+## bench: a full night and the next one at a demo preset: PRESET=small|medium|large;
+## a table on stdout, one JSON object appended to BENCH_RESULTS (README, Benchmarks)
+PRESET ?= small
+BENCH_DIR ?= bench
+BENCH_RESULTS ?= bench_results.json
 bench: manifest
+	$(BIN)/python -m cs_devtools.benchmark --preset $(PRESET) --bench-dir $(BENCH_DIR) \
+		--results $(BENCH_RESULTS)
+
+## bench-mrr: the MRR chain against a plain query; e.g. BENCH_ARGS="--accounts 1000000 --skip-tests"
+BENCH_ARGS ?= --accounts 100000
+bench-mrr: manifest
 	$(BIN)/python -m cs_devtools.benchmark $(BENCH_ARGS)
 
 ## check-pins: resolve constraints.txt for every supported Python (wheels only, from PyPI)

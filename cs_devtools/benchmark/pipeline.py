@@ -117,7 +117,9 @@ def _profiles_dir(workdir: Path) -> Path:
     return folder
 
 
-def _dbt(args: list[str], workdir: Path, settings: RunSettings, timeout: float | None) -> Seconds:
+def run_dbt(
+    args: list[str], workdir: Path, settings: RunSettings, timeout: float | None
+) -> Seconds:
     """Run dbt with its own target and log folders, so the project's manifest is untouched."""
     env = dict(os.environ)
     env.update(settings.dbt_env())
@@ -144,7 +146,7 @@ def _dbt(args: list[str], workdir: Path, settings: RunSettings, timeout: float |
     return seconds
 
 
-def _model_seconds(workdir: Path) -> tuple[dict[str, float], float]:
+def model_seconds(workdir: Path) -> tuple[dict[str, float], float]:
     """Per-model execution seconds of the last dbt invocation (where the time
     goes), and the seconds dbt spent running them all."""
     run_results = json.loads((workdir / "target" / "run_results.json").read_text())
@@ -178,18 +180,18 @@ def time_pipeline(
     select = ["--select", *(f"+{name}" for name in present_marts())]
     vars_ = ["--vars", settings.dbt_vars_json()]
     timeout = options.dbt_timeout
-    _dbt(["parse", "--quiet", *vars_], workdir, settings, None)  # untimed: not the chain
+    run_dbt(["parse", "--quiet", *vars_], workdir, settings, None)  # untimed: not the chain
     runs = []
     for _ in range(options.dbt_runs):
-        seconds = _dbt(["build", *select, *vars_, *EXCLUDE_TESTS], workdir, settings, timeout)
-        runs.append(ModelsRun(seconds, *_model_seconds(workdir)))
+        seconds = run_dbt(["build", *select, *vars_, *EXCLUDE_TESTS], workdir, settings, timeout)
+        runs.append(ModelsRun(seconds, *model_seconds(workdir)))
         after_each_build()
     with_tests = None
     if options.with_tests:
         # Cautious: only tests whose every parent is in the chain (not e.g.
         # relationships to dim_accounts, which the chain does not build).
         cautious = ["--indirect-selection", "cautious"]
-        with_tests = _dbt(["build", *select, *vars_, *cautious], workdir, settings, timeout)
+        with_tests = run_dbt(["build", *select, *vars_, *cautious], workdir, settings, timeout)
     return DbtTimes(ingest, runs, with_tests), settings
 
 

@@ -34,6 +34,9 @@ from cs_devtools.demo_data.model import Entity
 from cs_devtools.demo_data.timeutil import SECONDS_PER_DAY, add_months, date_of
 
 _NEVER = np.int64(1 << 40)
+# An event reaches the export at most this many days after it occurred: the
+# events of a day are complete once the landing ends this many days later.
+ARRIVAL_DAYS = 2
 _SALT_COUNT = 0xC0
 _SALT_EVENT = 0xE7
 _WEEKDAY_FACTOR = np.array([1.0, 1.0, 1.0, 1.0, 0.95, 0.22, 0.15])  # Monday first
@@ -267,12 +270,14 @@ def month_events(
     d0: int,
     d1: int,
     end_sec: int,
+    density: float = 1.0,
 ) -> pa.Table:
     """Events of days [d0, d1) (absolute day numbers) received before `end_sec`.
 
     Everything an account-day needs is gathered once per account-day and then
     repeated per event; per event there are two splitmix64 rounds and a few
-    table lookups.
+    table lookups. `density` scales the expected events of every account-day
+    (a bigger or smaller company of the same shape); 1.0 is the default demo.
     """
     i0, i1 = d0 - st.first_day, d1 - st.first_day
     # account-days with events, day-major so that rows come out roughly in time order
@@ -283,7 +288,7 @@ def month_events(
     pool = st.pool_n[acc_ix, col].astype(np.int64)
     ent = entity_index[acc_ix].astype(np.uint64)
     base = mix(seed, _SALT_EVENT, ent, days.astype(np.uint64))
-    lam = pool * st.rate[acc_ix] * _WEEKDAY_FACTOR[(days + 3) % 7]
+    lam = pool * st.rate[acc_ix] * _WEEKDAY_FACTOR[(days + 3) % 7] * density
     noise = np.exp(0.3 * normal(splitmix64(base ^ np.uint64(_SALT_COUNT))) - 0.045)
     counts = np.floor(lam * noise + unit(splitmix64(base + GOLDEN))).astype(np.int64)
     lo = st.pool_lo[acc_ix, col].astype(np.int64)
@@ -317,7 +322,7 @@ def month_events(
     ul = (_bits(h2, 16, np.uint64(0xFFFFFFFF)) + 0.5) / 4294967296.0
     cls_lag = _bits(h2, 48, _U16)
     scale = np.where(cls_lag < 200, 40000.0, np.where(cls_lag < 1300, 3600.0, 30.0))
-    lag = np.minimum(1 + (-np.log(ul) * scale).astype(np.int64), 2 * SECONDS_PER_DAY)
+    lag = np.minimum(1 + (-np.log(ul) * scale).astype(np.int64), ARRIVAL_DAYS * SECONDS_PER_DAY)
     received = occurred + lag
     keep = received < end_sec
     if not keep.all():
@@ -336,6 +341,35 @@ def month_events(
             "received_at": pa.array(received * 1_000_000, pa.int64()).cast(_TS),
         }
     )
+
+
+def expected_events(st: DailyState, d0: int, d1: int, density: float = 1.0) -> float:
+    """The mean number of events of days [d0, d1) that month_events draws (for ETAs)."""
+    i0, i1 = d0 - st.first_day, d1 - st.first_day
+    engaged = st.pool_n[:, i0:i1] * (st.mask[:, i0:i1] > 0)
+    per_day = engaged.T @ st.rate
+    weekday = _WEEKDAY_FACTOR[(np.arange(d0, d1) + 3) % 7]
+    return float(per_day @ weekday) * density
+
+
+def compact_ids(events: pa.Table) -> pa.Table:
+    """The events with account and user dictionaries cut down to the ids they use.
+
+    month_events indexes the dictionaries of every account and user known at
+    the end date, so a month's file changes whenever a later account appears.
+    Kept to the ids used, in the same order, a closed month's file depends on
+    its own events only and keeps its bytes as the landing grows.
+    """
+    columns = {name: events.column(name).combine_chunks() for name in events.column_names}
+    for name in ("account_id", "user_id"):
+        column = columns[name]
+        indices = column.indices.to_numpy()
+        used = np.bincount(indices, minlength=len(column.dictionary)) > 0
+        position = np.cumsum(used, dtype=np.int32) - 1
+        columns[name] = pa.DictionaryArray.from_arrays(
+            pa.array(position[indices]), column.dictionary.filter(pa.array(used))
+        )
+    return pa.table(columns)
 
 
 _HEX_PAIRS = (

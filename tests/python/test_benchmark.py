@@ -1,29 +1,46 @@
-"""The benchmark's own parts: its synthetic landing and its plain reference query.
+"""The benchmarks: the MRR chain's parts, and `make bench PRESET=small` itself.
 
-`make bench` judges the dbt MRR chain by a ratio to the reference query and by
-agreement with it, so the reference must be right: here it is checked against
-a slow, obvious Python computation of the month-end snapshot rule on a small
-landing. No timing is asserted.
+`make bench-mrr` judges the dbt MRR chain by a ratio to the reference query
+and by agreement with it, so the reference must be right: here it is checked
+against a slow, obvious Python computation of the month-end snapshot rule on
+a small landing. `make bench PRESET=small` runs once, as CI's smoke test of
+the whole bench (two nights): what it prints and records is checked, never
+how fast it was.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
+from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
 
 from cs_analytics.landing.discovery import discover_landing
+from cs_analytics.settings import PROJECT_DIR
 from cs_devtools.benchmark.landing import Landing, build_landing
+from cs_devtools.benchmark.memory import PeakMemory
 from cs_devtools.benchmark.pipeline import DbtTimes, ModelsRun
 from cs_devtools.benchmark.reference import MICRO, MonthTotals, reference_totals, run_reference
 from cs_devtools.benchmark.report import TABLE_HEADER, table_row
+from cs_devtools.benchmark.results import (
+    REQUIRED_FIELDS,
+    format_table,
+    latest_per_preset,
+    read_results,
+    scaling_exponent,
+)
 from cs_devtools.benchmark.run import Result
 from cs_devtools.benchmark.timing import Seconds
+from cs_devtools.demo_data import generate
+from cs_devtools.demo_data.generate import count_events
+from cs_devtools.demo_data.presets import PRESETS
 
 ACCOUNTS = 200
 MONTHS = 24
@@ -143,3 +160,110 @@ def test_each_build_is_compared_with_the_reference_runs_around_it(
     assert result.paired_ratios == pytest.approx([3.0, 3.0])
     assert table_row(result)[TABLE_HEADER.index("paired models/ref")] == "3.0x"
     assert len(table_row(result)) == len(TABLE_HEADER)
+
+
+# ---------------------------------------------------------------- make bench PRESET=...
+def test_peak_memory_counts_the_children_of_a_process() -> None:
+    """A parent that starts a child holding 200 MB: the tree's peak holds both."""
+    child = "x = bytearray(200 * 2**20); import time; time.sleep(2)"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}])"
+    process = subprocess.Popen([sys.executable, "-c", parent])
+    with PeakMemory(process.pid) as memory:
+        process.wait()
+    assert memory.peak > 200 * 2**20
+
+
+def _row(preset: str, events: int, full: float, incremental: float) -> dict:
+    return {
+        "preset": preset,
+        "accounts": 10,
+        "usage_events": events,
+        "full_build_s": full,
+        "incremental_s": incremental,
+        "incremental_over_full": incremental / full,
+        "working_db_bytes": 3 * 2**20,
+        "published_bytes": 2**20,
+    }
+
+
+def test_the_table_shows_each_preset_and_the_scaling_exponent() -> None:
+    medium, large = (
+        _row("medium", 30_000_000, 600.0, 60.0),
+        _row("large", 300_000_000, 6000.0, 60.0),
+    )
+    earlier = [_row("large", 1, 1.0, 1.0), large, _row("small", 1, 1.0, 1.0) | {"failed": "x"}]
+    rows = latest_per_preset(earlier, medium)
+    assert [r["preset"] for r in rows] == ["medium", "large"]  # failed runs are not shown
+    table = format_table(rows, medium).splitlines()
+    assert table[2].split()[:2] == ["medium", "*"] and table[3].split()[0] == "large"
+    assert scaling_exponent(rows) == (
+        "scaling medium -> large: usage events x10.0, full_build_s x10.00, exponent 1.00 "
+        "(1 = linear)"
+    )
+    assert "exponent 0.00" in scaling_exponent(rows, "incremental_s")
+
+
+@pytest.mark.slow
+def test_make_bench_small_runs_both_nights_and_records_them(tmp_path: Path) -> None:
+    """What CI runs once: `make bench PRESET=small`, into a temporary bench folder."""
+    results = tmp_path / "bench_results.json"
+    done = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "bench",
+            "PRESET=small",
+            f"BENCH_DIR={tmp_path / 'bench'}",
+            f"BENCH_RESULTS={results}",
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    small = PRESETS["small"]
+    next_day, as_of = small.end + timedelta(days=1), small.end + timedelta(days=2)
+    for said in (
+        "generating the small landing",
+        f"full night: AS_OF_DATE={next_day}",
+        "adding one day",
+        f"incremental night: AS_OF_DATE={as_of}",
+    ):
+        assert f"bench: {said}" in done.stderr
+    table = done.stdout.splitlines()
+    header = table.index(next(line for line in table if line.lstrip().startswith("preset")))
+    assert table[header + 2].split()[:2] == ["small", "*"]
+
+    (record,) = read_results(results)
+    assert set(REQUIRED_FIELDS) <= set(record)
+    fresh = tmp_path / "fresh"
+    generate(
+        fresh,
+        small.accounts,
+        small.start,
+        small.end,
+        small.seed,
+        fmt="parquet",
+        usage_density=small.usage_density,
+        month_stable=True,
+    )
+    landing = tmp_path / "bench" / "small" / "landing"
+    assert record["preset"] == "small" and record["accounts"] == small.accounts
+    assert record["usage_events"] == count_events(fresh)
+    assert record["usage_events_next_day"] == count_events(landing) > record["usage_events"]
+    assert record["failed"] is None
+    assert record["generate_s"] > 0 and record["generate_peak_rss_mb"] > 0
+    assert record["full_build_s"] > 0 and record["incremental_s"] > 0
+    assert record["incremental_over_full"] == round(
+        record["incremental_s"] / record["full_build_s"], 3
+    )
+    assert record["peak_rss_mb"] > 100 and record["incremental_peak_rss_mb"] > 100
+    assert record["mrr_chain_over_reference"] > 0 and record["mrr_chain_agrees"] is True
+    assert record["usage_rollup_over_raw"] > 0 and record["usage_rollup_agrees"] is True
+    assert record["working_db_bytes"] > record["published_bytes"] > 0
+    for key in ("largest_steps", "incremental_largest_steps"):
+        seconds = [step["seconds"] for step in record[key]]
+        assert seconds and seconds == sorted(seconds, reverse=True) and seconds[-1] > 0
+        assert any(step["step"] == "step dbt" for step in record[key])
+    # the new day rewrote one month of events, not the closed ones
+    assert f"moved the end from {small.end} to {next_day}: generated 1 month(s)" in done.stderr

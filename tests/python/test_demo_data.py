@@ -22,12 +22,17 @@ import pytest
 from cs_analytics.landing.contract import TABLES, TABLES_BY_PATH
 from cs_devtools.demo_data import (
     GENERATOR_VERSION,
+    LandingArgs,
+    add_day,
     ensure_demo_landing,
     generate,
+    recut,
 )
 from cs_devtools.demo_data import catalog as cat
+from cs_devtools.demo_data import progress as progress_module
 from cs_devtools.demo_data.cli import main as cli_main
 from cs_devtools.demo_data.lifecycle import simulate_entities, survivor
+from cs_devtools.demo_data.presets import PRESETS
 from cs_devtools.demo_data.timeutil import day_of
 
 REPO = Path(__file__).resolve().parents[2]
@@ -577,3 +582,131 @@ def test_ensure_demo_landing_regenerates_skips_and_extends(tmp_path: Path) -> No
     assert ensure_demo_landing(out, date(2024, 4, 2), **{**kw, "seed": 7}) is True
     assert json.loads(manifest_path.read_text())["generator_version"] == GENERATOR_VERSION
     assert sorted(p.name for p in tmp_path.iterdir()) == ["landing"]  # no temp leftovers
+
+
+# ---------------------------------------------------------------- sizes, the next day, progress
+STABLE_END = date(2024, 6, 14)  # mid-month, as the presets end
+MANIFEST_NAME = "generator_manifest.json"
+
+
+def _stable(out: Path, end: date, **kw: object) -> Path:
+    generate(out, ACCOUNTS, START, end, SEED, fmt="parquet", month_stable=True, **kw)
+    return out
+
+
+def _stamps(root: Path) -> dict[str, tuple[int, int]]:
+    """(inode, mtime) of every file: a file rewritten in place or replaced changes one."""
+    return {
+        str(p.relative_to(root)): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in root.rglob("*")
+        if p.is_file()
+    }
+
+
+def _bytes_but_manifest(root: Path) -> dict[str, bytes]:
+    return {k: v for k, v in _all_files(root).items() if not k.endswith(MANIFEST_NAME)}
+
+
+def _manifest(root: Path) -> dict:
+    return json.loads((root / "_truth" / MANIFEST_NAME).read_text())
+
+
+def test_add_day_is_tomorrows_export_and_rewrites_only_what_changed(tmp_path: Path) -> None:
+    landing = _stable(tmp_path / "landing", STABLE_END)
+    before = _stamps(landing)
+    summary = add_day(landing)
+    fresh = _stable(tmp_path / "fresh", STABLE_END + timedelta(days=1))
+    assert _bytes_but_manifest(landing) == _bytes_but_manifest(fresh)
+    after = _stamps(landing)
+    touched = sorted(k for k in after if after[k] != before.get(k))
+    assert touched == sorted([*summary.rewritten, "_truth/" + MANIFEST_NAME])
+    months = sorted(k for k in before if k.startswith(EVENTS + "/month="))
+    assert months[-1] == f"{EVENTS}/month=2024-06/part-0.parquet"
+    assert months[-1] in touched, "the current month has the new day's events"
+    assert not set(months[:-1]) & set(touched), "closed months are left as they were"
+    manifest = json.loads((landing / "_truth" / MANIFEST_NAME).read_text())
+    assert manifest["arguments"]["end"] == "2024-06-15"
+    assert (
+        manifest["events"]
+        == summary.events
+        == json.loads((fresh / "_truth" / MANIFEST_NAME).read_text())["events"]
+    )
+
+
+def test_month_stable_files_keep_closed_months_as_accounts_appear(tmp_path: Path) -> None:
+    landing = _stable(tmp_path / "landing", STABLE_END)
+    before = _all_files(landing)
+    accounts_before = pq.read_table(landing / "crm/accounts.parquet").num_rows
+    later = date(2024, 8, 20)
+    summary = recut(landing, later)
+    assert pq.read_table(landing / "crm/accounts.parquet").num_rows > accounts_before, (
+        "the test needs accounts created after the first end"
+    )
+    after = _all_files(landing)
+    for name in sorted(before):
+        if name.startswith(EVENTS) and name < f"{EVENTS}/month=2024-06":
+            assert after[name] == before[name], name
+    assert summary.months_generated == 3  # June (its last days' late events), July, August
+    assert _bytes_but_manifest(landing) == _bytes_but_manifest(_stable(tmp_path / "fresh", later))
+
+
+def test_recut_back_equals_generating_the_earlier_end(tmp_path: Path) -> None:
+    landing = _stable(tmp_path / "landing", date(2024, 8, 20))
+    summary = recut(landing, STABLE_END)
+    assert summary.removed == [f"{EVENTS}/month=2024-07", f"{EVENTS}/month=2024-08"]
+    fresh = _stable(tmp_path / "fresh", STABLE_END)
+    assert _bytes_but_manifest(landing) == _bytes_but_manifest(fresh)
+
+
+def test_usage_density_scales_the_events_of_the_same_company(tmp_path: Path) -> None:
+    one = _stable(tmp_path / "one", STABLE_END)
+    third = _stable(tmp_path / "third", STABLE_END, usage_density=1 / 3)
+    events = [
+        json.loads((p / "_truth" / MANIFEST_NAME).read_text())["events"] for p in (one, third)
+    ]
+    assert 0.3 < events[1] / events[0] < 0.37
+    assert (
+        _bytes_but_manifest(one)["crm/accounts.parquet"]
+        == (_bytes_but_manifest(third)["crm/accounts.parquet"])
+    ), "only the usage volume changes"
+
+
+def test_cli_generates_a_preset_and_adds_a_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    out = tmp_path / "small"
+    assert cli_main(["--preset", "small", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    small = PRESETS["small"]
+    manifest = _manifest(out)
+    assert LandingArgs.from_json(manifest["arguments"]) == small.args
+    assert manifest["arguments"]["end"] == small.end.isoformat()
+    assert f"generated {manifest['events']:,} usage events" in printed
+    assert small.end.day not in (1, 2, 3), "a preset's next day rewrites one event month"
+    assert cli_main(["--add-day", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert f"moved the end from {small.end} to {small.end + timedelta(days=1)}" in printed
+    assert "generated 1 month(s) of events" in printed
+
+
+def test_progress_lines_say_how_far_the_events_are(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    clock = [100.0]
+    monkeypatch.setattr(progress_module.time, "perf_counter", lambda: clock[0])
+    progress = progress_module.Progress("generate")
+    progress.start_loop(expected_events=1000.0)
+    clock[0] += 1.0
+    progress.months(1, 4, "2024-01", 100, 100.0)  # too early for a line
+    clock[0] += 3.0
+    progress.months(2, 4, "2024-02", 250, 250.0)
+    clock[0] += 1.0
+    progress.months(3, 4, "2024-03", 500, 500.0)  # too soon after the last line
+    clock[0] += 5.0
+    progress.months(4, 4, "2024-04", 1000, 1000.0)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "generate: usage events month 2/4 (2024-02), 250 events, 62 events/s, elapsed 4s, ETA 12s",
+        "generate: usage events month 4/4 (2024-04), 1,000 events, 100 events/s, "
+        "elapsed 10s, ETA 0s",
+    ]
