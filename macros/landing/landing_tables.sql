@@ -119,3 +119,11 @@
     {% endif %}
     {{ return(names) }}
 {% endmacro %}
+
+{# The contract type of `column` in a landing table (landing_table), `string` when undeclared. #}
+{% macro landing_column_type(table, column) %}
+    {% for declared in table.columns if declared.name == column %}
+        {{ return(declared.type) }}
+    {% endfor %}
+    {{ return('string') }}
+{% endmacro %}

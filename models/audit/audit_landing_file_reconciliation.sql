@@ -29,6 +29,13 @@ manifest as (
 {%- set prefix = source_name ~ '__' ~ table_name %}
 {%- set staged = ref('stg_' ~ prefix) %}
 {%- set table = landing_table(source_name, table_name) %}
+{%- set key_matches = [] %}
+{%- for column in primary_key %}
+    {%- do key_matches.append(
+        'staged_rows.' ~ column ~ ' = '
+        ~ landing_value('raw_rows.' ~ column, landing_column_type(table, column))
+    ) %}
+{%- endfor %}
 {{ prefix }}__kept as (
 
     select
@@ -60,16 +67,13 @@ manifest as (
     from {{ source(source_name, table_name) }} as raw_rows
     where
         raw_rows._source_file in (
-            select file_path from {{ prefix }}__files where rows_loaded > rows_staged
+            select files_with_duplicates.file_path
+            from {{ prefix }}__files as files_with_duplicates
+            where files_with_duplicates.rows_loaded > files_with_duplicates.rows_staged
         )
         and not exists (
             select 1 from {{ staged }} as staged_rows
-            where
-                {%- for column in primary_key %}
-                {%- set type = (table.columns | selectattr('name', 'equalto', column) | first or {}).get('type', 'string') %}
-                staged_rows.{{ column }} = {{ landing_value('raw_rows.' ~ column, type) }}
-                {{- ' and' if not loop.last }}
-                {%- endfor %}
+            where {{ key_matches | join(' and ') }}
         )
     group by raw_rows._source_file
 

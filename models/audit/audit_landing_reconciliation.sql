@@ -16,7 +16,9 @@ with
 files as (
 
     select * from {{ ref('audit_landing_file_reconciliation') }}
-    where run_id in (select manifest.run_id from {{ source('landing', 'landing_files') }} as manifest)
+    where run_id in (
+        select manifest.run_id from {{ source('landing', 'landing_files') }} as manifest
+    )
 
 ),
 
@@ -24,6 +26,10 @@ files as (
 {%- set raw_table = source(source_name, table_name) -%}
 {%- set content_columns = landing_content_columns(raw_table) -%}
 {%- set prefix = source_name ~ '__' ~ table_name %}
+{%- set key_matches = [] %}
+{%- for column in primary_key %}
+{%- do key_matches.append('raw_rows.' ~ column ~ ' = duplicated_keys.' ~ column) %}
+{%- endfor %}
 {{ prefix }}__files_with_duplicates as (
 
     select file_path
@@ -38,7 +44,10 @@ files as (
 
     select distinct {{ primary_key | join(', ') }}
     from {{ raw_table }}
-    where _source_file in (select file_path from {{ prefix }}__files_with_duplicates)
+    where _source_file in (
+        select files_with_duplicates.file_path
+        from {{ prefix }}__files_with_duplicates as files_with_duplicates
+    )
 
 ),
 
@@ -47,11 +56,7 @@ files as (
     select raw_rows.*
     from {{ raw_table }} as raw_rows
     inner join {{ prefix }}__duplicated_keys as duplicated_keys
-        on
-            {%- for column in primary_key %}
-            raw_rows.{{ column }} = duplicated_keys.{{ column }}
-            {{- ' and' if not loop.last }}
-            {%- endfor %}
+        on {{ key_matches | join(' and ') }}
 
 ),
 
