@@ -180,11 +180,12 @@ def _move_rejects(
     return int(moved[0]) if moved else 0
 
 
-def _raw_column_types(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
+def _column_types(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> dict[str, str]:
+    """{column: DuckDB type} of a table, in column order (empty when it does not exist)."""
     rows = con.execute(
         "select column_name, data_type from duckdb_columns() "
-        "where schema_name = $schema and table_name = $table",
-        {"schema": RAW_SCHEMA, "table": relation},
+        "where schema_name = $schema and table_name = $table order by column_index",
+        {"schema": schema, "table": table},
     ).fetchall()
     return dict(rows)
 
@@ -231,19 +232,10 @@ def _prepare_schemas(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"create table if not exists {REJECTED_TABLE} ({REJECTED_COLUMNS})")
     con.execute(f"create table if not exists {HISTORY_TABLE} ({FILES_COLUMNS})")
     # A history begun before the manifest lacks its newer columns.
-    present = set(_raw_column_types_of(con, AUDIT_SCHEMA, "landing_file_history"))
+    present = set(_column_types(con, AUDIT_SCHEMA, "landing_file_history"))
     for name in ("modified_ns bigint", "load_action varchar"):
         if name.split()[0] not in present:
             con.execute(f"alter table {HISTORY_TABLE} add column {name}")
-
-
-def _raw_column_types_of(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
-    rows = con.execute(
-        "select column_name from duckdb_columns() where schema_name = $schema "
-        "and table_name = $table order by column_index",
-        {"schema": schema, "table": table},
-    ).fetchall()
-    return [name for (name,) in rows]
 
 
 def _next_stamp(con: duckdb.DuckDBPyConnection, started_at: datetime) -> datetime:
@@ -324,7 +316,7 @@ class _Ingestion:
         self, landing_table: LandingTable, known: dict[str, FileRecord], reload_all: bool
     ) -> None:
         table = landing_table.table
-        present = _raw_column_types(self.con, table.raw_relation)
+        present = _column_types(self.con, RAW_SCHEMA, table.raw_relation)
         expected = [*table.column_names, "_loaded_at", "_source_file", "_source_row"]
         # A new raw table, or one whose columns the contract changed, is read whole.
         reload_all = reload_all or list(present) != expected
