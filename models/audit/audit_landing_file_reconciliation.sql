@@ -32,7 +32,7 @@ manifest as (
 {%- set key_matches = [] %}
 {%- for column in primary_key %}
     {%- do key_matches.append(
-        'staged_rows.' ~ column ~ ' = '
+        'staged_rows.' ~ column ~ ' is not distinct from '
         ~ landing_value('raw_rows.' ~ column, landing_column_type(table, column))
     ) %}
 {%- endfor %}
