@@ -24,21 +24,10 @@
 {% macro landing_check_query(source_name, table_name, compared_by=none) -%}
     {%- set table = cs_analytics.landing_table(source_name, table_name) -%}
     {%- set zone = '__reporting_timezone__' -%}
-    {%- set parsers = {
-        'string': cs_analytics.landing_text,
-        'integer': cs_analytics.landing_integer,
-        'decimal': cs_analytics.landing_decimal,
-        'date': cs_analytics.landing_date,
-        'boolean': cs_analytics.landing_boolean,
-    } -%}
     {%- set values = [] -%}
     {%- for column in table.columns -%}
         {%- set text = cs_analytics.landing_text(column.name) -%}
-        {%- if column.type == 'timestamp' -%}
-            {%- set parsed = cs_analytics.landing_timestamp(column.name, tz=zone) -%}
-        {%- else -%}
-            {%- set parsed = parsers[column.type](column.name) -%}
-        {%- endif -%}
+        {%- set parsed = cs_analytics.landing_value(column.name, column.type, tz=zone) -%}
         {%- do values.append(parsed ~ ' as ' ~ column.name) -%}
         {%- if column.type != 'string' -%}
             {%- do values.append(text ~ ' as ' ~ column.name ~ '__text') -%}

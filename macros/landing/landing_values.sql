@@ -117,11 +117,12 @@
 {#
     A landing value parsed the way staging parses a column of contract type
     `type` (string, timestamp, date, decimal, integer, boolean): how an audit
-    compares a raw key with the staged one.
+    compares a raw key with the staged one, and what a GX raw suite checks
+    (landing_check_query). `tz` as in landing_timestamp.
 #}
-{% macro landing_value(column, type) -%}
+{% macro landing_value(column, type, tz=none) -%}
     {%- if type == 'timestamp' -%}
-        {{ return(cs_analytics.landing_timestamp(column)) }}
+        {{ return(cs_analytics.landing_timestamp(column, tz=tz)) }}
     {%- endif -%}
     {%- set parsers = {
         'string': cs_analytics.landing_text,

@@ -10,13 +10,6 @@
     value as a warning.
 #}
 
-{%- set parsers = {
-    'integer': cs_analytics.landing_integer,
-    'decimal': cs_analytics.landing_decimal,
-    'date': cs_analytics.landing_date,
-    'timestamp': cs_analytics.landing_timestamp,
-    'boolean': cs_analytics.landing_boolean,
-} -%}
 {%- set tables = landing_contract() -%}
 
 with
@@ -29,7 +22,7 @@ with
         {%- set text = landing_text(column.name) -%}
         sum(case when {{ text }} is not null then 1 else 0 end) as {{ column.name }}__present,
         {% if column.type != 'string' -%}
-        {%- set parsed = parsers[column.type](column.name) -%}
+        {%- set parsed = landing_value(column.name, column.type) -%}
         sum(
             case when {{ text }} is not null and {{ parsed }} is null then 1 else 0 end
         ) as {{ column.name }}__unparsable,
