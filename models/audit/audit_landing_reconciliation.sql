@@ -28,7 +28,9 @@ files as (
 {%- set prefix = source_name ~ '__' ~ table_name %}
 {%- set key_matches = [] %}
 {%- for column in primary_key %}
-{%- do key_matches.append('raw_rows.' ~ column ~ ' is not distinct from duplicated_keys.' ~ column) %}
+    {%- do key_matches.append(
+        'raw_rows.' ~ column ~ ' is not distinct from duplicated_keys.' ~ column
+    ) %}
 {%- endfor %}
 {{ prefix }}__files_with_duplicates as (
 
