@@ -18,6 +18,9 @@ DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 DEFAULT_LANDING_DIR = PROJECT_DIR / "data" / "landing"
 DEFAULT_WAREHOUSE_PATH = PROJECT_DIR / "warehouse" / "cs_analytics.duckdb"
 DEFAULT_REPORT_DIR = PROJECT_DIR / "reports"
+# The morning report's company-phase lens and language (README, "The morning report").
+REPORT_PHASES = ("launch", "scaling", "mature")
+REPORT_LANGUAGES = ("en", "ja")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,9 @@ class RunSettings:
     uses_demo_landing: bool
     # Rebuild raw and every incremental model from the whole landing (FULL_REFRESH=1).
     full_refresh: bool = False
+    # The HTML report's lens (REPORT_PHASE) and language (REPORT_LANG).
+    report_phase: str = "scaling"
+    report_lang: str = "en"
 
     @property
     def working_db_path(self) -> Path:
@@ -85,6 +91,12 @@ def load_settings(environ: dict[str, str] | None = None) -> RunSettings:
     full_refresh_text = (env.get("FULL_REFRESH") or "0").strip().lower()
     if full_refresh_text not in ("0", "1", "true", "false", "yes", "no", ""):
         raise ValueError(f"FULL_REFRESH={full_refresh_text!r} is not 1/0, true/false or yes/no")
+    phase = (env.get("REPORT_PHASE") or "scaling").strip().lower()
+    if phase not in REPORT_PHASES:
+        raise ValueError(f"REPORT_PHASE={phase!r} is not one of {', '.join(REPORT_PHASES)}")
+    language = (env.get("REPORT_LANG") or "en").strip().lower()
+    if language not in REPORT_LANGUAGES:
+        raise ValueError(f"REPORT_LANG={language!r} is not one of {', '.join(REPORT_LANGUAGES)}")
     return RunSettings(
         landing_dir=_resolve(landing, cwd) if landing else DEFAULT_LANDING_DIR,
         warehouse_path=_resolve(env["WAREHOUSE_PATH"], cwd)
@@ -98,4 +110,6 @@ def load_settings(environ: dict[str, str] | None = None) -> RunSettings:
         as_of_date=as_of,
         uses_demo_landing=not landing,
         full_refresh=full_refresh_text in ("1", "true", "yes"),
+        report_phase=phase,
+        report_lang=language,
     )

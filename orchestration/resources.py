@@ -25,6 +25,8 @@ class PipelineSettings(ConfigurableResource):
     reporting_timezone: str = ""
     reporting_currency: str = ""
     as_of_date: str = ""
+    report_phase: str = ""
+    report_lang: str = ""
     demo_accounts: int = 500
 
     def resolve(self) -> RunSettings:
@@ -35,6 +37,8 @@ class PipelineSettings(ConfigurableResource):
             "REPORTING_TIMEZONE": self.reporting_timezone,
             "REPORTING_CURRENCY": self.reporting_currency,
             "AS_OF_DATE": self.as_of_date,
+            "REPORT_PHASE": self.report_phase,
+            "REPORT_LANG": self.report_lang,
         }
         environ = dict(os.environ)
         environ.update({key: value for key, value in overrides.items() if value})
