@@ -14,10 +14,6 @@ from pathlib import Path
 
 import duckdb
 
-AT_RISK_ROWS = 10
-RENEWAL_ROWS = 10
-RENEWAL_HORIZON_DAYS = 90
-
 BRIDGE_SQL = """
 select month, round(opening_mrr, 2), round(new_mrr, 2), round(reactivation_mrr, 2),
     round(expansion_mrr, 2), round(contraction_mrr, 2), round(churn_mrr, 2),
@@ -34,62 +30,40 @@ where slice_dimension = 'all'
 order by window_months
 """
 
-# Each paying account's latest score, with its current MRR.
-LATEST_HEALTH = """
-latest_health as (
-    select health.*, accounts.account_name, accounts.current_mrr
-    from marts.fct_account_health_daily as health
-    inner join marts.dim_accounts as accounts on health.account_id = accounts.account_id
-    where health.score_date = (select max(score_date) from marts.fct_account_health_daily)
-)
+# What counts as at risk, how many rows to list and the renewal horizon are the
+# report marts' (models/marts/report/, docs/metrics.md, The morning report);
+# this summary only reads them.
+PARAMETERS_SQL = """
+select list_rows, renewal_horizon_days, replace(at_risk_bands, ',', ' or ')
+from marts.rpt_report_parameters
 """
 
-HEALTH_BANDS_SQL = f"""
-with {LATEST_HEALTH}
-select health_band, count(*), round(sum(current_mrr), 2)
-from latest_health
-group by health_band
-order by case health_band
-    when 'red' then 1 when 'yellow' then 2 when 'green' then 3 else 4 end
+HEALTH_BANDS_SQL = """
+select health_band, accounts, round(mrr, 2)
+from marts.rpt_report_health_bands
+where snapshot_date = (select latest_score_date from marts.rpt_report_parameters)
+order by band_order
 """
 
-AT_RISK_SQL = f"""
-with {LATEST_HEALTH}
+AT_RISK_SQL = """
 select account_id, account_name, health_band, round(health_score, 1),
-    primary_risk_driver, round(score_change_30d, 1), round(current_mrr, 2),
-    coalesce(csm_owner_id, 'unassigned')
-from latest_health
-where health_band in ('red', 'yellow')
-order by current_mrr desc, health_score, account_id
-limit {AT_RISK_ROWS}
+    primary_risk_driver, round(score_change_30d, 1), round(current_mrr, 2), csm_owner_id
+from marts.rpt_report_at_risk_accounts
+where is_listed
+order by at_risk_rank
 """
 
-# Pending renewals whose term ends within the horizon from the as-of date.
-DUE_RENEWALS = f"""
-due as (
-    select * from marts.fct_renewals
-    where is_pending
-        and term_end_date >= (select as_of_date from marts.dim_build)
-        and term_end_date < (select as_of_date from marts.dim_build)
-            + interval {RENEWAL_HORIZON_DAYS} day
-)
+RENEWALS_DUE_SQL = """
+select term_end_date, account_id, product_id, round(mrr_up_for_renewal, 2), health_band,
+    round(health_score, 1)
+from marts.rpt_report_renewals_due
+where is_listed
+order by renewal_rank
 """
 
-RENEWALS_DUE_SQL = f"""
-with {LATEST_HEALTH}, {DUE_RENEWALS}
-select due.term_end_date, due.account_id, due.product_id,
-    round(due.mrr_up_for_renewal, 2), latest_health.health_band,
-    round(latest_health.health_score, 1)
-from due
-left join latest_health on due.account_id = latest_health.account_id
-order by due.mrr_up_for_renewal desc, due.term_end_date, due.account_id, due.product_id
-limit {RENEWAL_ROWS}
-"""
-
-RENEWALS_DUE_TOTAL_SQL = f"""
-with {DUE_RENEWALS}
+RENEWALS_DUE_TOTAL_SQL = """
 select count(*), round(coalesce(sum(mrr_up_for_renewal), 0), 2)
-from due
+from marts.rpt_report_renewals_due
 """
 
 CSM_PORTFOLIO_SQL = """
@@ -101,11 +75,10 @@ order by mrr desc, csm_owner_id
 """
 
 CHURN_REASONS_SQL = """
-select voluntary_category, avoidability_category, count(*), round(sum(churned_mrr), 2)
-from marts.fct_churn_events
-where month = (select last_complete_month from marts.dim_build)
-group by voluntary_category, avoidability_category
-order by sum(churned_mrr) desc, voluntary_category, avoidability_category
+select voluntary_category, avoidability_category, churned_accounts, round(churned_mrr, 2)
+from marts.rpt_churn_by_category
+where month = (select last_complete_month from marts.dim_build) and churned_accounts > 0
+order by churned_mrr desc, voluntary_category, avoidability_category
 """
 
 BACKTEST_SQL = """
@@ -134,6 +107,7 @@ def _section(title: str, headers: list[str], rows: list[tuple], note: str = "") 
 
 def _customer_sections(con: duckdb.DuckDBPyConnection, last_month: object) -> list[str]:
     due_count, due_mrr = con.execute(RENEWALS_DUE_TOTAL_SQL).fetchone()
+    list_rows, horizon_days, at_risk_bands = con.execute(PARAMETERS_SQL).fetchone()
     return [
         *_section(
             "Health of the book (latest score day)",
@@ -141,7 +115,7 @@ def _customer_sections(con: duckdb.DuckDBPyConnection, last_month: object) -> li
             con.execute(HEALTH_BANDS_SQL).fetchall(),
         ),
         *_section(
-            f"Accounts most at risk (red or yellow, the {AT_RISK_ROWS} largest by MRR)",
+            f"Accounts most at risk ({at_risk_bands}, the {list_rows} largest by MRR)",
             [
                 "account",
                 "name",
@@ -155,10 +129,10 @@ def _customer_sections(con: duckdb.DuckDBPyConnection, last_month: object) -> li
             con.execute(AT_RISK_SQL).fetchall(),
         ),
         *_section(
-            f"Renewals due in the next {RENEWAL_HORIZON_DAYS} days",
+            f"Renewals due in the next {horizon_days} days",
             ["term end", "account", "product", "MRR up for renewal", "band", "score"],
             con.execute(RENEWALS_DUE_SQL).fetchall(),
-            f"{due_count} pending renewals, {due_mrr} MRR in all; the {RENEWAL_ROWS} largest:",
+            f"{due_count} pending renewals, {due_mrr} MRR in all; the {list_rows} largest:",
         ),
         *_section(
             f"CSM portfolios, {last_month}",

@@ -7,7 +7,7 @@ from cs_analytics.settings import DBT_EXECUTABLE
 from orchestration.assets.dbt import dbt_models
 from orchestration.assets.landing import landing
 from orchestration.assets.publish import published_warehouse
-from orchestration.assets.report import nightly_report
+from orchestration.assets.report import html_report, nightly_report
 from orchestration.checks import mart_checks, raw_checks
 from orchestration.jobs import nightly_job, nightly_schedule
 from orchestration.project import dbt_project
@@ -17,7 +17,7 @@ from orchestration.sensors import record_nightly_failure
 settings = PipelineSettings()
 
 defs = Definitions(
-    assets=[landing, dbt_models, published_warehouse, nightly_report],
+    assets=[landing, dbt_models, published_warehouse, nightly_report, html_report],
     asset_checks=[*raw_checks, *mart_checks],
     jobs=[nightly_job],
     schedules=[nightly_schedule()],

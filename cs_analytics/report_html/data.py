@@ -42,9 +42,11 @@ class ReportData:
             frame = self._con.execute(DATASETS[name]).df()
             for column in frame.columns:
                 if frame[column].map(lambda v: isinstance(v, Decimal)).any():
-                    frame[column] = frame[column].map(
-                        lambda v: None if v is None else float(v)
-                    ).astype("float64")
+                    frame[column] = (
+                        frame[column]
+                        .map(lambda v: None if v is None else float(v))
+                        .astype("float64")
+                    )
             self._frames[name] = frame
         return self._frames[name]
 

@@ -6,6 +6,7 @@ the report's language, and returns a figure; render.py turns it into HTML.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -37,7 +38,9 @@ def _layout(fig: go.Figure, title: str, font_family: str, height: int = 360) -> 
 
 
 def _month_axis(fig: go.Figure, fmt: Formatter, **selector: object) -> None:
-    fig.update_xaxes(tickformat=fmt.axis_month_format, hoverformat=fmt.hover_month_format, **selector)
+    fig.update_xaxes(
+        tickformat=fmt.axis_month_format, hoverformat=fmt.hover_month_format, **selector
+    )
 
 
 def mrr_trend(rows: pd.DataFrame, labels: Labels, fmt: Formatter, font: str) -> go.Figure:
@@ -71,7 +74,7 @@ BRIDGE_STEPS = (
 
 
 def bridge_waterfall(row: pd.Series, labels: Labels, fmt: Formatter, font: str) -> go.Figure:
-    """The bridge's own columns in order; contraction and churn are positive there, so drawn down."""
+    """The bridge's columns in order; contraction and churn, positive there, are drawn down."""
     fig = go.Figure(
         go.Waterfall(
             x=[labels(key) for _, key, _, _ in BRIDGE_STEPS],
@@ -86,7 +89,24 @@ def bridge_waterfall(row: pd.Series, labels: Labels, fmt: Formatter, font: str) 
             hovertemplate="%{x}: %{y:,.0f} " + fmt.currency + "<extra></extra>",
         )
     )
-    fig.update_yaxes(title=labels("axis.mrr", currency=fmt.currency), tickformat=",.0f")
+    # The movements are small beside opening and closing MRR: the axis starts below the
+    # lowest running total instead of at zero, so they stay visible.
+    running, levels = 0.0, []
+    for column, _, measure, sign in BRIDGE_STEPS:
+        running = (
+            float(row[column]) if measure != "relative" else running + sign * float(row[column])
+        )
+        levels.append(running)
+    moved = sum(
+        abs(float(row[column])) for column, _, measure, _ in BRIDGE_STEPS if measure == "relative"
+    )
+    low, high = min(levels), max(levels)
+    pad = max(moved, 0.02 * high)
+    fig.update_yaxes(
+        title=labels("axis.mrr", currency=fmt.currency),
+        tickformat=",.0f",
+        range=[max(0.0, low - 1.5 * pad), high + 0.6 * pad],
+    )
     return _layout(fig, labels("figure.bridge", month=fmt.month(row["month"])), font)
 
 
@@ -136,8 +156,15 @@ def churn_rates(rows: pd.DataFrame, labels: Labels, fmt: Formatter, font: str) -
 
 
 def cohort_heatmap(
-    rows: pd.DataFrame, column: str, title_key: str, labels: Labels, fmt: Formatter, font: str
+    rows: pd.DataFrame,
+    column: str,
+    title_key: str,
+    labels: Labels,
+    fmt: Formatter,
+    font: str,
+    colour_max: float = 1.0,
 ) -> go.Figure:
+    """Colours saturate at colour_max (revenue retention passes 100 %); hover shows the value."""
     grid = rows.pivot(index="cohort_month", columns="months_since_start", values=column)
     fig = go.Figure(
         go.Heatmap(
@@ -146,7 +173,7 @@ def cohort_heatmap(
             y=[fmt.month(month) for month in grid.index],
             colorscale="Blues",
             zmin=0,
-            zmax=max(1.0, float(rows[column].max() or 0)),
+            zmax=colour_max,
             colorbar={"tickformat": ".0%"},
             hovertemplate="%{y} +%{x}: %{z:.1%}<extra></extra>",
         )
@@ -202,7 +229,9 @@ def churn_by_category(rows: pd.DataFrame, labels: Labels, fmt: Formatter, font: 
                 name=name,
                 marker={"color": PALETTE[index % len(PALETTE)]},
                 customdata=part["churned_accounts"],
-                hovertemplate="%{x}: %{y:,.0f} " + fmt.currency + " (%{customdata})<extra>"
+                hovertemplate="%{x}: %{y:,.0f} "
+                + fmt.currency
+                + " (%{customdata})<extra>"
                 + name
                 + "</extra>",
             )
@@ -260,17 +289,19 @@ def band_transitions(
     values = grid.fillna(0).astype(int).to_numpy()
     fig = go.Figure(
         go.Heatmap(
-            z=values,
+            # Colour on a log scale: the accounts that stay green dwarf every move.
+            z=np.log1p(values),
+            customdata=values,
             x=names,
             y=names,
             text=values,
             texttemplate="%{text}",
             colorscale="Oranges",
             showscale=False,
-            hovertemplate="%{y} → %{x}: %{z}<extra></extra>",
+            hovertemplate="%{y} → %{x}: %{customdata}<extra></extra>",
         )
     )
-    fig.update_xaxes(title=labels("axis.to_band"), side="top", type="category")
+    fig.update_xaxes(title=labels("axis.to_band"), type="category")
     fig.update_yaxes(title=labels("axis.from_band", days=days), autorange="reversed")
     start, end = rows["window_start_date"].iloc[0], rows["window_end_date"].iloc[0]
     title = labels("figure.band_transitions", start=fmt.date(start), end=fmt.date(end))
@@ -365,7 +396,9 @@ def onboarding(rows: pd.DataFrame, labels: Labels, fmt: Formatter, font: str) ->
         )
     _month_axis(fig, fmt)
     fig.update_yaxes(title=labels("axis.ratio"), tickformat=".0%", secondary_y=False)
-    fig.update_yaxes(title=labels("axis.days"), secondary_y=True, showgrid=False)
+    fig.update_yaxes(
+        title=labels("axis.days"), secondary_y=True, showgrid=False, rangemode="tozero"
+    )
     return _layout(fig, labels("figure.onboarding"), font)
 
 

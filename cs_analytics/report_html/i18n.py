@@ -19,7 +19,7 @@ class Labels:
         return text.format(**fields) if fields else text
 
     def value(self, kind: str, code: object) -> str:
-        """A mart value (band, driver, category, …) in words; unknown codes are shown as they are."""
+        """A mart value (band, driver, category, …) in words; an unknown code as it is."""
         if code is None:
             return self._catalog["value.none"]
         return self._catalog.get(f"value.{kind}.{code}", str(code))

@@ -71,7 +71,9 @@ def _kpi_cards(data: ReportData, labels: Labels, fmt: Formatter, phase: str) -> 
                 code=code,
                 label=labels(f"value.kpi.{code}"),
                 value=fmt.kpi_value(kind, code, row["current_value"]),
-                raw_value="" if pd.isna(row["current_value"]) else repr(float(row["current_value"])),
+                raw_value=""
+                if pd.isna(row["current_value"])
+                else repr(float(row["current_value"])),
                 change=fmt.kpi_change(kind, code, change),
                 previous=labels(
                     "kpi.previous",
@@ -92,7 +94,9 @@ def render_report(data: ReportData, phase: str, language: str) -> str:
     font = FONT_STACKS[language]
     context = Context(data, labels, fmt, font)
     sections = [
-        RenderedSection(section.id, labels(f"section.{section.id}"), emphasised, section.build(context))
+        RenderedSection(
+            section.id, labels(f"section.{section.id}"), emphasised, section.build(context)
+        )
         for section, emphasised in arrange(phase)
     ]
     kpis = data.frame("kpis")
@@ -105,7 +109,9 @@ def render_report(data: ReportData, phase: str, language: str) -> str:
         font=font,
         build=build,
         as_of=fmt.date(build.as_of_date),
-        kpi_heading=labels("kpi.heading", month=fmt.month(month), previous_month=fmt.month(previous)),
+        kpi_heading=labels(
+            "kpi.heading", month=fmt.month(month), previous_month=fmt.month(previous)
+        ),
         kpis=_kpi_cards(data, labels, fmt, phase),
         sections=sections,
         last_complete_month=fmt.month(build.last_complete_month),

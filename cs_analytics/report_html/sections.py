@@ -104,7 +104,13 @@ def cohorts(ctx: Context) -> list[Block]:
         figure_block(
             "cohort_revenue",
             figures.cohort_heatmap(
-                rows, "revenue_retention", "figure.cohort_revenue", ctx.labels, ctx.fmt, ctx.font
+                rows,
+                "revenue_retention",
+                "figure.cohort_revenue",
+                ctx.labels,
+                ctx.fmt,
+                ctx.font,
+                colour_max=1.5,
             ),
         ),
         Note(ctx.labels("note.cohorts")),
@@ -433,9 +439,7 @@ def health_backtest(ctx: Context) -> list[Block]:
                 "note.backtest", version=row["weights_version"], auc=ctx.fmt.decimal(row["auc"], 3)
             )
         ),
-        figure_block(
-            "backtest_bands", figures.backtest_bands(row, ctx.labels, ctx.fmt, ctx.font)
-        ),
+        figure_block("backtest_bands", figures.backtest_bands(row, ctx.labels, ctx.fmt, ctx.font)),
     ]
     if not monthly.empty:
         blocks.append(

@@ -175,7 +175,7 @@ def test_retries_only_on_idempotent_steps(defs: Definitions) -> None:
         if hasattr(assets, "op") and assets.op.retry_policy is not None
         for key in assets.keys
     }
-    assert retried == {"published_warehouse", "nightly_report"}
+    assert retried == {"published_warehouse", "nightly_report", "html_report"}
 
 
 def test_the_failure_sensor_records_a_failed_run(

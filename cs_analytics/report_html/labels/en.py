@@ -1,5 +1,7 @@
 """English labels of the HTML report (the keys: cs_analytics/report_html/labels/__init__.py)."""
 
+# ruff: noqa: E501  (one label per line reads better than wrapped strings)
+
 LABELS: dict[str, str] = {
     # The page
     "page.title": "Customer Success morning report",
@@ -137,7 +139,7 @@ LABELS: dict[str, str] = {
     "note.cohorts": "Each row is the cohort of accounts that first paid in that month; each column the months since.",
     "note.survival": "Kaplan–Meier survival of time to first churn; one panel per cohort year, one line per segment.",
     "note.churned_accounts": "Churned in {month} or the {months} months before, largest first.",
-    "note.band_transitions": "Accounts by band on {start} (rows) and on {end} (columns); \"not scored\" started or stopped paying in between.",
+    "note.band_transitions": 'Accounts by band on {start} (rows) and on {end} (columns); "not scored" started or stopped paying in between.',
     "note.into_at_risk": "{accounts} accounts ({mrr} MRR) moved into an at-risk band in these {days} days.",
     "note.at_risk": "{listed} of {total} accounts in an at-risk band on {date}, largest MRR first.",
     "note.renewals": "{count} pending renewals in the next {days} days, {mrr} MRR in all; {at_risk} of them at risk ({at_risk_mrr} MRR). The largest:",

@@ -1,5 +1,7 @@
 """Japanese labels of the HTML report (the terms: docs/glossary_ja.md)."""
 
+# ruff: noqa: E501  (one label per line reads better than wrapped strings)
+
 LABELS: dict[str, str] = {
     # The page
     "page.title": "カスタマーサクセス 朝のレポート",
