@@ -29,10 +29,18 @@ bands as (
 
 ),
 
+latest_day as (
+
+    select max(score_date) as score_date from health
+
+),
+
 latest_health as (
 
-    select * from health
-    where score_date = (select max(score_date) from health)
+    select health.*
+    from health
+    inner join latest_day
+        on health.score_date = latest_day.score_date
 
 ),
 
@@ -64,7 +72,10 @@ ranked as (
     select
         *,
         row_number() over (
-            order by current_mrr desc nulls last, health_score asc nulls last, account_id
+            order by
+                current_mrr desc nulls last,
+                health_score asc nulls last,
+                account_id asc
         ) as at_risk_rank
     from at_risk
 

@@ -49,7 +49,9 @@ transition_window as (
 
 at_start as (
 
-    select health.account_id, health.health_band
+    select
+        health.account_id,
+        health.health_band
     from health
     inner join transition_window
         on health.score_date = transition_window.window_start_date
@@ -58,7 +60,9 @@ at_start as (
 
 at_end as (
 
-    select health.account_id, health.health_band
+    select
+        health.account_id,
+        health.health_band
     from health
     inner join transition_window
         on health.score_date = transition_window.window_end_date

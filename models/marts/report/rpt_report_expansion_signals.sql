@@ -36,10 +36,18 @@ accounts as (
 
 ),
 
+latest_day as (
+
+    select max(signal_date) as signal_date from signals
+
+),
+
 latest_signals as (
 
-    select * from signals
-    where signal_date = (select max(signal_date) from signals)
+    select signals.*
+    from signals
+    inner join latest_day
+        on signals.signal_date = latest_day.signal_date
 
 ),
 
@@ -60,8 +68,8 @@ ranked as (
         row_number() over (
             order by
                 accounts.current_mrr desc nulls last,
-                latest_signals.account_id,
-                latest_signals.signal_code
+                latest_signals.account_id asc,
+                latest_signals.signal_code asc
         ) as signal_rank
     from latest_signals
     left join accounts

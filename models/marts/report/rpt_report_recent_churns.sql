@@ -49,14 +49,15 @@ notice_comments as (
         nullif(trim(notices.comment), '') as notice_comment,
         row_number() over (
             partition by recent.month, recent.account_id
-            order by notices.notice_at desc nulls last, notices.comment
+            order by notices.notice_at desc nulls last, notices.comment asc
         ) as preference
     from recent
     inner join notices
         on
             recent.notice_date = {{ local_date('notices.notice_at') }}
-            and recent.notice_effective_date
-            = coalesce({{ local_date('notices.effective_at') }}, {{ local_date('notices.notice_at') }})
+            and recent.notice_effective_date = coalesce(
+                {{ local_date('notices.effective_at') }}, {{ local_date('notices.notice_at') }}
+            )
             and (
                 recent.notice_subscription_id = notices.subscription_id
                 or (
@@ -70,7 +71,7 @@ notice_comments as (
 
 select
     cast(row_number() over (
-        order by recent.churned_mrr desc, recent.month desc, recent.account_id
+        order by recent.churned_mrr desc, recent.month desc, recent.account_id asc
     ) as {{ dbt.type_int() }}) as churn_rank,
     recent.month,
     recent.account_id,

@@ -38,10 +38,18 @@ bands as (
 
 ),
 
+latest_day as (
+
+    select max(score_date) as score_date from health
+
+),
+
 latest_health as (
 
-    select * from health
-    where score_date = (select max(score_date) from health)
+    select health.*
+    from health
+    inner join latest_day
+        on health.score_date = latest_day.score_date
 
 ),
 
@@ -60,7 +68,8 @@ with_health as (
 
     select
         due.term_end_date,
-        {{ dbt.datediff(as_of_date_literal(), 'due.term_end_date', 'day') }} as days_to_term_end,
+        {{ dbt.datediff(as_of_date_literal(), 'due.term_end_date', 'day') }}
+            as days_to_term_end,
         due.account_id,
         accounts.account_name,
         due.product_id,
@@ -77,9 +86,9 @@ with_health as (
         row_number() over (
             order by
                 due.mrr_up_for_renewal desc,
-                due.term_end_date,
-                due.account_id,
-                due.subscription_item_id
+                due.term_end_date asc,
+                due.account_id asc,
+                due.subscription_item_id asc
         ) as renewal_rank
     from due
     left join latest_health
