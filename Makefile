@@ -17,7 +17,8 @@ export DAGSTER_HOME := $(CURDIR)/.dagster_home
 export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: setup run test dev docs docs-site lint manifest bench bench-mrr lock check-pins clean
+.PHONY: setup run test dev docs docs-site lint manifest bench bench-mrr lock check-pins clean \
+	browser-deps
 
 setup: $(STAMP) profiles.yml $(DAGSTER_HOME)/dagster.yaml
 
@@ -45,8 +46,19 @@ run: manifest
 	$(BIN)/python -m orchestration.run
 
 ## test: lint, then the whole test suite (what CI runs)
-test: manifest lint
+test: manifest lint browser-deps
 	$(BIN)/python -m pytest
+
+## browser-deps: Debian's chromium and a CJK font for the report's browser test
+## (tests/python/test_report_browser.py), installed when running as root on Debian, as CI
+## does; elsewhere nothing is installed and that test skips, saying why
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+browser-deps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& { [ ! -x /usr/bin/chromium ] || [ ! -f $(CJK_FONT) ]; }; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
+			--no-install-recommends chromium fonts-noto-cjk; \
+	fi
 
 ## dev: the Dagster UI on http://127.0.0.1:3000 (DEV_PORT) with the nightly schedule
 dev: manifest

@@ -41,11 +41,10 @@ class ReportData:
         if name not in self._frames:
             frame = self._con.execute(DATASETS[name]).df()
             for column in frame.columns:
-                if frame[column].map(lambda v: isinstance(v, Decimal)).any():
-                    frame[column] = (
-                        frame[column]
-                        .map(lambda v: None if v is None else float(v))
-                        .astype("float64")
+                values = frame[column]
+                if values.dtype == object and values.map(lambda v: isinstance(v, Decimal)).any():
+                    frame[column] = values.map(lambda v: None if v is None else float(v)).astype(
+                        "float64"
                     )
             self._frames[name] = frame
         return self._frames[name]
