@@ -3,7 +3,9 @@
 A section is an id (its title is the label `section.<id>`) and a function
 from the report context to its blocks. SECTIONS is the default order; a lens
 (lens.py) puts its own sections first. Adding a section is one function and
-one entry in SECTIONS.
+one entry in SECTIONS, its title in each catalog of labels/, and the rows it
+reads as a dataset of queries.py; it then appears in every lens, after the
+lens's own sections (name it in a lens's `lead` to put it first there).
 """
 
 from __future__ import annotations
