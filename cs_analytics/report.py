@@ -38,10 +38,12 @@ select list_rows, renewal_horizon_days, replace(at_risk_bands, ',', ' or ')
 from marts.rpt_report_parameters
 """
 
+# The latest month's snapshot day is the latest score day (the day before AS_OF_DATE);
+# on the first of a month the month before has the same snapshot day.
 HEALTH_BANDS_SQL = """
 select health_band, accounts, round(mrr, 2)
 from marts.rpt_report_health_bands
-where snapshot_date = (select latest_score_date from marts.rpt_report_parameters)
+where month = (select max(month) from marts.rpt_report_health_bands)
 order by band_order
 """
 
