@@ -134,26 +134,40 @@ score_drop as (
 
 ),
 
+-- Each event counts for its rule on the window_days days from its own day.
+event_windows as (
+
+    select
+        events.account_id,
+        events.event_date,
+        cast({{ dbt.dateadd('day', 'rules.window_days - 1', 'events.event_date') }} as date)
+            as counted_until_date,
+        events.events,
+        rules.rule_id,
+        rules.threshold
+    from events
+    inner join rules
+        on events.metric = rules.metric
+
+),
+
 event_counts as (
 
     select
         health.account_id,
         health.score_date as alert_date,
-        rules.rule_id,
-        sum(events.events) as trigger_value,
-        rules.threshold as threshold_value
+        event_windows.rule_id,
+        sum(event_windows.events) as trigger_value,
+        event_windows.threshold as threshold_value
     from health
-    inner join events
+    inner join event_windows
         on
-            health.account_id = events.account_id
-            and health.score_date >= events.event_date
-    inner join rules
-        on
-            events.metric = rules.metric
-            and events.event_date
-            > cast({{ dbt.dateadd('day', '-rules.window_days', 'health.score_date') }} as date)
-    group by health.account_id, health.score_date, rules.rule_id, rules.threshold
-    having sum(events.events) >= rules.threshold
+            health.account_id = event_windows.account_id
+            and health.score_date >= event_windows.event_date
+            and health.score_date <= event_windows.counted_until_date
+    group by
+        health.account_id, health.score_date, event_windows.rule_id, event_windows.threshold
+    having sum(event_windows.events) >= event_windows.threshold
 
 ),
 
