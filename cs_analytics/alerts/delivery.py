@@ -79,20 +79,16 @@ class DeliveryReport:
         return [o for o in self.outcomes if o.status == FAILED]
 
     def summary(self) -> str:
+        alerts = f"{self.alerts} new alert{'' if self.alerts == 1 else 's'} for {self.alert_date}"
         if not self.channels:
-            return (
-                f"{self.alerts} new alerts for {self.alert_date}: nothing sent "
-                "(neither SLACK_WEBHOOK_URL nor SMTP_HOST is configured)"
-            )
+            return f"{alerts}: nothing sent (neither SLACK_WEBHOOK_URL nor SMTP_HOST is configured)"
         parts = [
             f"{channel}: {self.count(SENT, channel)} sent, "
             f"{self.count(ALREADY_SENT, channel)} already sent, "
             f"{self.count(SKIPPED, channel)} skipped, {self.count(FAILED, channel)} failed"
             for channel in self.channels
         ]
-        return f"{self.alerts} new alerts for {self.alert_date} ({self.csms} CSMs); " + "; ".join(
-            parts
-        )
+        return f"{alerts} ({self.csms} CSMs); " + "; ".join(parts)
 
 
 @dataclass(frozen=True)
