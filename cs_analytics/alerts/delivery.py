@@ -2,11 +2,12 @@
 
 For each configured channel and each CSM with new alerts, a message is sent
 unless the ledger already records it as sent for this as-of date (a rerun of
-the night sends only what did not go through). A failed send is retried
-with exponential backoff, then recorded as failed and reported; it is never
-raised, because the marts are already published and a late or missing
-message must not fail the night. Every error text is scrubbed of secrets
-before it is logged, returned or recorded.
+the night sends only what did not go through). A failed send is retried with
+exponential backoff (tried once only when its channel already failed every
+retry tonight), then recorded as failed and reported; it is never raised,
+because the marts are already published and a late or missing message must
+not fail the night. Every error text is scrubbed of secrets before it is
+logged, returned or recorded.
 """
 
 from __future__ import annotations
@@ -99,11 +100,11 @@ class Senders:
 
 
 def _attempt(
-    send: Callable[[], None], secrets: list[str], sleep: Callable[[float], None]
+    send: Callable[[], None], attempts: int, secrets: list[str], sleep: Callable[[float], None]
 ) -> tuple[int, str | None]:
     """(attempts made, None) on success, or (attempts, the last error scrubbed)."""
     error = None
-    for attempt in range(1, ATTEMPTS + 1):
+    for attempt in range(1, attempts + 1):
         try:
             send()
             return attempt, None
@@ -111,15 +112,16 @@ def _attempt(
         # SMTP reply, bad address) is a failed delivery to retry and report.
         except Exception as raised:
             error = scrub(f"{type(raised).__name__}: {raised}", secrets)
-            if attempt < ATTEMPTS:
+            if attempt < attempts:
                 sleep(BACKOFF_SECONDS * 2 ** (attempt - 1))
-    return ATTEMPTS, error
+    return attempts, error
 
 
 def _send(
     channel: str,
     group: CsmAlerts,
     send: Callable[[], None] | None,
+    attempts: int,
     night: NightAlerts,
     ledger: DeliveryLedger,
     secrets: list[str],
@@ -135,7 +137,7 @@ def _send(
         )
         log.info(f"alerts: {channel} to CSM {group.csm_owner_id} skipped (no e-mail address)")
         return Outcome(channel, group.csm_owner_id, SKIPPED, alerts, 0, "no address")
-    attempts, error = _attempt(send, secrets, senders.sleep)
+    attempts, error = _attempt(send, attempts, secrets, senders.sleep)
     status = SENT if error is None else FAILED
     ledger.record(
         LedgerEntry(night.as_of_date, channel, group.csm_owner_id, status, alerts, attempts, error)
@@ -179,6 +181,9 @@ def deliver(
     if ledger is None:
         raise ValueError("a delivery ledger is needed to send alerts")
     already = ledger.sent(night.as_of_date)
+    # A channel that failed every retry tonight is likely down: its other
+    # messages get one attempt each, so an outage costs seconds, not minutes.
+    down: set[str] = set()
     for group in night.by_csm:
         for channel in config.channels:
             if (channel, group.csm_owner_id) in already:
@@ -187,9 +192,11 @@ def deliver(
                 )
                 continue
             send = _sender(channel, night, group, config, emails, senders)
-            report.outcomes.append(
-                _send(channel, group, send, night, ledger, secrets, senders, log)
-            )
+            attempts = 1 if channel in down else ATTEMPTS
+            outcome = _send(channel, group, send, attempts, night, ledger, secrets, senders, log)
+            if outcome.status == FAILED:
+                down.add(channel)
+            report.outcomes.append(outcome)
     return report
 
 

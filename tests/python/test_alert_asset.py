@@ -68,7 +68,7 @@ def test_a_failing_endpoint_is_reported_by_the_asset_without_failing_it(
             monkeypatch.setenv(name, value)
         with caplog.at_level(logging.DEBUG):
             success, metadata, logs = run_asset(warehouse)
-        assert len(webhook.requests) == 9
+        assert len(webhook.requests) == 5  # 3 for the first CSM, 1 each once Slack seems down
         assert len(smtp.state.logins) == 3
     assert success
     assert metadata["status"] == "failed"

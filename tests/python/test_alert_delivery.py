@@ -161,12 +161,14 @@ def test_a_failing_webhook_is_retried_reported_and_sent_on_the_next_run(
     sleeps = Sleeps()
     with caplog.at_level(logging.INFO):
         report = deliver(warehouse, slack_env(webhook), sleeps)
-    assert len(webhook.requests) == 9  # three attempts for each of three messages
-    assert sleeps == [2.0, 4.0] * 3  # exponential backoff between attempts
+    # Three attempts with exponential backoff for the first message; the
+    # channel is down, so one attempt each for the others.
+    assert len(webhook.requests) == 5
+    assert sleeps == [2.0, 4.0]
     assert [(o.csm_owner_id, o.attempts) for o in report.failures] == [
         ("u1", 3),
-        ("u2", 3),
-        ("unassigned", 3),
+        ("u2", 1),
+        ("unassigned", 1),
     ]
     assert all(
         o.error == "HTTPError: HTTP Error 500: Internal Server Error" for o in report.failures
@@ -179,7 +181,7 @@ def test_a_failing_webhook_is_retried_reported_and_sent_on_the_next_run(
     webhook.status = 200
     retried = deliver(warehouse, slack_env(webhook))
     assert retried.count(SENT, "slack") == 3
-    assert len(webhook.requests) == 12
+    assert len(webhook.requests) == 8
 
 
 def test_a_refused_email_is_reported_not_raised(warehouse: Path, smtp: SmtpServer) -> None:
