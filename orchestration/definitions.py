@@ -4,6 +4,7 @@ from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
 from cs_analytics.settings import DBT_EXECUTABLE
+from orchestration.assets.alerts import cs_alert_delivery
 from orchestration.assets.dbt import dbt_models
 from orchestration.assets.landing import landing
 from orchestration.assets.publish import published_warehouse
@@ -17,7 +18,14 @@ from orchestration.sensors import record_nightly_failure
 settings = PipelineSettings()
 
 defs = Definitions(
-    assets=[landing, dbt_models, published_warehouse, nightly_report, html_report],
+    assets=[
+        landing,
+        dbt_models,
+        published_warehouse,
+        nightly_report,
+        html_report,
+        cs_alert_delivery,
+    ],
     asset_checks=[*raw_checks, *mart_checks],
     jobs=[nightly_job],
     schedules=[nightly_schedule()],

@@ -21,7 +21,7 @@ nightly_job = define_asset_job(
     executor_def=in_process_executor,
     tags=dict([NIGHTLY_CONCURRENCY_TAG]),
     description="Landing -> raw -> GX checks -> dbt build (tests) -> GX mart checks -> "
-    "publish the marts -> report. At most one run at a time.",
+    "publish the marts -> reports and alert delivery. At most one run at a time.",
 )
 
 

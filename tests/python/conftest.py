@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,26 @@ def _newest_dbt_source() -> float:
     paths = [PROJECT_DIR / name for name in DBT_SOURCES]
     files = [p for path in paths for p in ([path] if path.is_file() else path.rglob("*"))]
     return max(p.stat().st_mtime for p in files if p.is_file())
+
+
+# Alert channels a developer's shell may configure (README, "Alerts"): the
+# test nights must never post to a real Slack channel or mail real CSMs.
+ALERT_CHANNEL_VARIABLES = (
+    "SLACK_WEBHOOK_URL",
+    "SMTP_HOST",
+    "SMTP_PORT",
+    "SMTP_USER",
+    "SMTP_PASSWORD",
+    "ALERT_EMAIL_FROM",
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_real_alert_channels() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ALERT_CHANNEL_VARIABLES:
+            patch.delenv(name, raising=False)
+        yield
 
 
 @pytest.fixture(scope="session")

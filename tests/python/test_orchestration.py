@@ -40,6 +40,7 @@ def test_nightly_job_covers_landing_dbt_publish_and_report(defs: Definitions) ->
     assert AssetKey(["published_warehouse"]) in keys
     assert AssetKey(["nightly_report"]) in keys
     assert AssetKey(["html_report"]) in keys
+    assert AssetKey(["cs_alert_delivery"]) in keys
 
 
 def test_dbt_sources_are_the_landing_assets(defs: Definitions) -> None:
