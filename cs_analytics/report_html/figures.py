@@ -355,6 +355,32 @@ def expansion_backtest(rows: pd.DataFrame, labels: Labels, fmt: Formatter, font:
     return _layout(fig, labels("figure.expansion_backtest"), font)
 
 
+def alert_backtest(rows: pd.DataFrame, labels: Labels, fmt: Formatter, font: str) -> go.Figure:
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=rows["rule_id"],
+                y=rows["precision_rate"],
+                name=labels("series.precision"),
+                marker={"color": PALETTE[0]},
+                customdata=rows["lift_vs_base_rate"],
+                hovertemplate="%{x}: %{y:.1%} (×%{customdata:.2f})<extra></extra>",
+            ),
+            go.Scatter(
+                x=rows["rule_id"],
+                y=rows["base_rate"],
+                name=labels("series.base_rate"),
+                mode="markers",
+                marker={"color": PALETTE[1], "symbol": "line-ew-open", "size": 30},
+                hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+            ),
+        ]
+    )
+    fig.update_xaxes(title=labels("axis.alert_rule"), type="category")
+    fig.update_yaxes(title=labels("axis.ratio"), tickformat=".0%")
+    return _layout(fig, labels("figure.alert_backtest"), font)
+
+
 def onboarding(rows: pd.DataFrame, labels: Labels, fmt: Formatter, font: str) -> go.Figure:
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(

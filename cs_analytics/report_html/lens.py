@@ -10,7 +10,8 @@ without touching this file.
 - scaling: churn and retention rates, onboarding, adoption of the core
   features, and the health of the growing book;
 - mature: net revenue retention, expansion (upsell and cross-sell) and the
-  health score as an operating tool (bands, its backtest, renewals).
+  health score as an operating tool (bands, its backtest, the alerts and
+  theirs, renewals).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ LENSES: dict[str, Lens] = {
         kpis=("logo_churn_rate", "grr", "accounts"),
     ),
     "mature": Lens(
-        lead=("retention", "expansion", "health_backtest", "health_bands", "renewals"),
+        lead=("retention", "expansion", "health_backtest", "alerts", "health_bands", "renewals"),
         kpis=("nrr", "arr", "quick_ratio"),
     ),
 }

@@ -128,6 +128,25 @@ DATASETS: dict[str, str] = {
         where month = (select last_complete_month from marts.dim_build)
         order by mrr desc, portfolio.csm_owner_id
     """,
+    "alerts_tonight": """
+        select alerts.alert_date, alerts.rule_id, alerts.claimed_outcome, alerts.account_id,
+            accounts.account_name, alerts.trigger_value, alerts.threshold_value,
+            alerts.health_band, alerts.mrr, coalesce(alerts.csm_owner_id, 'unassigned')
+                as csm_owner_id,
+            csms.full_name as csm_name
+        from marts.fct_cs_alerts as alerts
+        left join marts.dim_accounts as accounts on alerts.account_id = accounts.account_id
+        left join marts.dim_csms as csms on alerts.csm_owner_id = csms.csm_owner_id
+        where alerts.alert_date = (select latest_score_date from marts.rpt_report_parameters)
+        order by alerts.rule_id, alerts.account_id
+    """,
+    "alert_backtest": """
+        select rule_id, claimed_outcome, horizon_days, firings, precision_rate, base_rate,
+            lift_vs_base_rate
+        from marts.rpt_alert_backtest
+        where slice_dimension = 'all'
+        order by rule_id
+    """,
     "backtest_summary": """
         select weights_version, account_months, auc, churn_rate_red, churn_rate_yellow,
             churn_rate_green, churn_rate_insufficient_data

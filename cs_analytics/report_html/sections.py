@@ -452,6 +452,80 @@ def health_backtest(ctx: Context) -> list[Block]:
     return blocks
 
 
+def alerts(ctx: Context) -> list[Block]:
+    tonight, backtest = ctx.data.frame("alerts_tonight"), ctx.data.frame("alert_backtest")
+    date = ctx.data.frame("parameters")["latest_score_date"].iloc[0]
+    blocks: list[Block] = [
+        Note(ctx.labels("note.alerts", count=len(tonight), date=ctx.fmt.date(date)))
+    ]
+    if not tonight.empty:
+        blocks.append(
+            Table(
+                "alerts_tonight",
+                [
+                    ctx.labels(key)
+                    for key in (
+                        "column.alert_rule",
+                        "column.account",
+                        "column.trigger_value",
+                        "column.threshold",
+                        "column.band",
+                        "column.mrr",
+                        "column.csm",
+                    )
+                ],
+                [
+                    [
+                        Cell(str(row["rule_id"])),
+                        _account(row),
+                        _num(ctx.fmt.decimal(row["trigger_value"])),
+                        _num(ctx.fmt.decimal(row["threshold_value"])),
+                        _band(ctx, row["health_band"]),
+                        _num(ctx.fmt.money(row["mrr"])),
+                        _csm(ctx, row),
+                    ]
+                    for _, row in tonight.iterrows()
+                ],
+                {2, 3, 5},
+            )
+        )
+    if backtest.empty:
+        return blocks
+    blocks += [
+        Note(ctx.labels("note.alert_backtest", days=int(backtest["horizon_days"].iloc[0]))),
+        figure_block(
+            "alert_backtest", figures.alert_backtest(backtest, ctx.labels, ctx.fmt, ctx.font)
+        ),
+        Table(
+            "alert_backtest",
+            [
+                ctx.labels(key)
+                for key in (
+                    "column.alert_rule",
+                    "column.claimed_outcome",
+                    "column.firings",
+                    "column.precision",
+                    "column.base_rate",
+                    "column.lift",
+                )
+            ],
+            [
+                [
+                    Cell(str(row["rule_id"])),
+                    Cell(ctx.labels.value("outcome", row["claimed_outcome"])),
+                    _num(ctx.fmt.count(row["firings"])),
+                    _num(ctx.fmt.percent(row["precision_rate"])),
+                    _num(ctx.fmt.percent(row["base_rate"])),
+                    _num(ctx.fmt.decimal(row["lift_vs_base_rate"])),
+                ]
+                for _, row in backtest.iterrows()
+            ],
+            {2, 3, 4, 5},
+        ),
+    ]
+    return blocks
+
+
 SECTIONS: tuple[Section, ...] = (
     Section("mrr_trend", mrr_trend),
     Section("retention", retention),
@@ -466,4 +540,5 @@ SECTIONS: tuple[Section, ...] = (
     Section("onboarding", onboarding),
     Section("csm_portfolio", csm_portfolio),
     Section("health_backtest", health_backtest),
+    Section("alerts", alerts),
 )

@@ -77,10 +77,10 @@ def test_each_lens_leads_with_known_sections_and_keeps_every_section() -> None:
 
 
 def test_a_new_section_joins_every_lens_after_its_lead() -> None:
-    extra = Section("alerts", lambda context: [])
+    extra = Section("new_section", lambda context: [])
     for phase in LENSES:
         arranged = [section.id for section, _ in arrange(phase, (*SECTIONS, extra))]
-        assert arranged[-1] == "alerts"
+        assert arranged[-1] == "new_section"
 
 
 def test_a_lens_naming_an_unknown_section_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

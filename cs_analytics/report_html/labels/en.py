@@ -46,6 +46,7 @@ LABELS: dict[str, str] = {
     "section.onboarding": "Onboarding and time to value",
     "section.csm_portfolio": "CSM portfolios",
     "section.health_backtest": "Does the health score predict churn?",
+    "section.alerts": "Alerts: tonight's, and which are worth acting on",
     # Figures
     "figure.mrr_trend": "MRR at each month's snapshot",
     "figure.bridge": "MRR bridge, {month}",
@@ -62,6 +63,7 @@ LABELS: dict[str, str] = {
     "figure.onboarding": "Onboarding completed within 90 days, and time to value",
     "figure.backtest_bands": "Churn within 90 days by band",
     "figure.backtest_auc": "AUC of the score, month by month",
+    "figure.alert_backtest": "Alert precision against the base rate of its outcome",
     # Axes and series
     "axis.month": "Month",
     "axis.mrr": "MRR ({currency})",
@@ -73,6 +75,7 @@ LABELS: dict[str, str] = {
     "axis.from_band": "Band {days} days ago",
     "axis.to_band": "Band now",
     "axis.signal": "Signal",
+    "axis.alert_rule": "Alert rule",
     "series.closing_mrr": "MRR",
     "series.nrr": "NRR (1 month)",
     "series.grr": "GRR (1 month)",
@@ -133,6 +136,11 @@ LABELS: dict[str, str] = {
     "column.weights_version": "Weights version",
     "column.auc": "AUC",
     "column.account_months": "Account-months",
+    "column.alert_rule": "Rule",
+    "column.trigger_value": "Trigger value",
+    "column.claimed_outcome": "Announces",
+    "column.firings": "Firings",
+    "column.base_rate": "Base rate",
     # Notes
     "note.bridge": "Opening MRR, the month's movements and closing MRR of the last complete month.",
     "note.retention": "1.0 = 100 %: every dollar of the base month kept (GRR) or grown (NRR above 1).",
@@ -147,6 +155,8 @@ LABELS: dict[str, str] = {
     "note.onboarding": "Per start cohort: share of accounts that completed onboarding within 90 days, and days to first value.",
     "note.csm_portfolio": "Each CSM's book at the snapshot of {month}.",
     "note.backtest": "AUC 0.5 is a coin toss, 1.0 ranks every churner below every account that stayed. Weights version {version}: AUC {auc}.",
+    "note.alerts": "{count} alerts fired on {date} (each rule on the day it starts to hold).",
+    "note.alert_backtest": "Over history: the share of each rule's firings followed by the outcome it announces within {days} days, against that outcome's rate over all scored account-days. A lift near 1 tells no more than chance.",
     # Mart values
     "value.band.red": "red",
     "value.band.yellow": "yellow",
@@ -170,6 +180,9 @@ LABELS: dict[str, str] = {
     "value.segment.mid_market": "mid-market",
     "value.segment.enterprise": "enterprise",
     "value.segment.unknown": "unknown",
+    "value.outcome.churn": "churn",
+    "value.outcome.contraction": "contraction",
+    "value.outcome.expansion": "expansion",
     "value.unassigned": "unassigned",
     "value.none": "—",
 }

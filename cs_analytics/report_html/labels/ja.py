@@ -46,6 +46,7 @@ LABELS: dict[str, str] = {
     "section.onboarding": "オンボーディングと価値実現までの期間",
     "section.csm_portfolio": "CSM別の担当ポートフォリオ",
     "section.health_backtest": "ヘルススコアは解約を予測しているか",
+    "section.alerts": "アラート：今夜の通知と、対応すべきアラート",
     # Figures
     "figure.mrr_trend": "各月末時点のMRR",
     "figure.bridge": "MRRブリッジ（{month}）",
@@ -62,6 +63,7 @@ LABELS: dict[str, str] = {
     "figure.onboarding": "90日以内のオンボーディング完了率と価値実現までの期間",
     "figure.backtest_bands": "区分別の90日以内の解約率",
     "figure.backtest_auc": "月ごとのヘルススコアのAUC",
+    "figure.alert_backtest": "アラートの適合率と結果のベースレート",
     # Axes and series
     "axis.month": "月",
     "axis.mrr": "MRR（{currency}）",
@@ -73,6 +75,7 @@ LABELS: dict[str, str] = {
     "axis.from_band": "{days}日前の区分",
     "axis.to_band": "現在の区分",
     "axis.signal": "シグナル",
+    "axis.alert_rule": "アラートルール",
     "series.closing_mrr": "MRR",
     "series.nrr": "NRR（単月）",
     "series.grr": "GRR（単月）",
@@ -133,6 +136,11 @@ LABELS: dict[str, str] = {
     "column.weights_version": "重みのバージョン",
     "column.auc": "AUC",
     "column.account_months": "顧客月数",
+    "column.alert_rule": "ルール",
+    "column.trigger_value": "検知値",
+    "column.claimed_outcome": "予告する結果",
+    "column.firings": "発火数",
+    "column.base_rate": "ベースレート",
     # Notes
     "note.bridge": "直近の確定月の期首MRR、当月の増減、期末MRR。",
     "note.retention": "1.0 = 100%：基準月の売上をすべて維持（GRR）、1を超えれば拡大（NRR）。",
@@ -147,6 +155,8 @@ LABELS: dict[str, str] = {
     "note.onboarding": "開始コホート別：90日以内にオンボーディングを完了した顧客の割合と、最初の価値実現までの日数。",
     "note.csm_portfolio": "{month}末時点の各CSMの担当顧客。",
     "note.backtest": "AUC 0.5 はランダムと同じ、1.0 は解約した顧客をすべて継続した顧客より低く評価したことを意味します。重みのバージョン {version}：AUC {auc}。",
+    "note.alerts": "{date} に発火したアラート：{count} 件（各ルールは条件を満たし始めた日に発火）。",
+    "note.alert_backtest": "過去の実績：各ルールの発火のうち、{days} 日以内に予告した結果が起きた割合と、全スコア日におけるその結果の発生率。リフトが 1 に近いアラートは偶然と変わりません。",
     # Mart values
     "value.band.red": "赤",
     "value.band.yellow": "黄",
@@ -170,6 +180,9 @@ LABELS: dict[str, str] = {
     "value.segment.mid_market": "中堅企業",
     "value.segment.enterprise": "大企業",
     "value.segment.unknown": "不明",
+    "value.outcome.churn": "解約",
+    "value.outcome.contraction": "縮小",
+    "value.outcome.expansion": "拡大",
     "value.unassigned": "未割り当て",
     "value.none": "—",
 }
