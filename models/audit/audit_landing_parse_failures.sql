@@ -2,7 +2,9 @@
     Per landing table and contract column, this run: how many values were
     present, blank, and (typed columns) present but unparsable. Staging casts
     with try_cast, so an unparsable value would otherwise become NULL without
-    a trace; a blank is counted whatever its rule. One scan per table.
+    a trace; a blank is counted whatever its rule. The counts are kept per
+    file (audit_landing_parse_failures_by_file), so a night reads only the
+    files it loaded; here they are added up per column of the contract.
 
     What blocks is the contract's (models/staging/*/_*__sources.yml, column
     meta `blank` and `unparsable`), enforced by the GX raw suites before dbt
@@ -14,30 +16,13 @@
 
 with
 
-{% for table in tables %}
-{{ table.system }}__{{ table.name }} as (
+by_file as (
 
-    select
-        {% for column in table.columns -%}
-        {%- set text = landing_text(column.name) -%}
-        sum(case when {{ text }} is not null then 1 else 0 end) as {{ column.name }}__present,
-        {% if column.type != 'string' -%}
-        {%- set parsed = landing_value(column.name, column.type) -%}
-        sum(
-            case when {{ text }} is not null and {{ parsed }} is null then 1 else 0 end
-        ) as {{ column.name }}__unparsable,
-        min(
-            case when {{ text }} is not null and {{ parsed }} is null then {{ text }} end
-        ) as {{ column.name }}__example,
-        {% endif -%}
-        {% endfor -%}
-        count(*) as rows_read
-    from {{ source(table.system, table.name) }}
+    select * from {{ ref('audit_landing_parse_failures_by_file') }}
 
 ),
-{% endfor %}
 
-columns_audited as (
+contract_columns as (
 
     {% for table in tables %}
     {%- set outer_loop = loop %}
@@ -47,21 +32,41 @@ columns_audited as (
         '{{ column.name }}' as column_name,
         '{{ column.type }}' as landing_type,
         '{{ column.blank }}' as blank_rule,
-        '{{ column.unparsable }}' as unparsable_rule,
-        rows_read,
-        coalesce({{ column.name }}__present, 0) as values_present,
-        rows_read - coalesce({{ column.name }}__present, 0) as values_blank,
-        {% if column.type != 'string' -%}
-        coalesce({{ column.name }}__unparsable, 0) as values_unparsable,
-        {{ column.name }}__example as example_unparsable_value
-        {%- else -%}
-        0 as values_unparsable,
-        null as example_unparsable_value
-        {%- endif %}
-    from {{ table.system }}__{{ table.name }}
+        '{{ column.unparsable }}' as unparsable_rule
     {{ 'union all' if not (loop.last and outer_loop.last) }}
     {% endfor %}
     {% endfor %}
+
+),
+
+counted as (
+
+    select
+        table_path,
+        column_name,
+        sum(rows_read) as rows_read,
+        sum(values_present) as values_present,
+        sum(values_unparsable) as values_unparsable,
+        min(example_unparsable_value) as example_unparsable_value
+    from by_file
+    group by table_path, column_name
+
+),
+
+columns_audited as (
+
+    select
+        contract_columns.*,
+        coalesce(counted.rows_read, 0) as rows_read,
+        coalesce(counted.values_present, 0) as values_present,
+        coalesce(counted.rows_read, 0) - coalesce(counted.values_present, 0) as values_blank,
+        coalesce(counted.values_unparsable, 0) as values_unparsable,
+        counted.example_unparsable_value
+    from contract_columns
+    left join counted
+        on
+            contract_columns.table_path = counted.table_path
+            and contract_columns.column_name = counted.column_name
 
 )
 
@@ -71,10 +76,10 @@ select
     landing_type,
     blank_rule,
     unparsable_rule,
-    rows_read,
-    values_present,
-    values_blank,
-    values_unparsable,
+    cast(rows_read as {{ dbt.type_bigint() }}) as rows_read,
+    cast(values_present as {{ dbt.type_bigint() }}) as values_present,
+    cast(values_blank as {{ dbt.type_bigint() }}) as values_blank,
+    cast(values_unparsable as {{ dbt.type_bigint() }}) as values_unparsable,
     cast(example_unparsable_value as {{ dbt.type_string() }}) as example_unparsable_value,
     cast(table_path as {{ dbt.type_string() }}) || '.' || column_name as audited_column
 from columns_audited

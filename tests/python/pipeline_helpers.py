@@ -81,7 +81,12 @@ def query(path: Path, sql: str, params: dict | None = None) -> list[tuple]:
 
 
 def marts_content_hash(path: Path) -> str:
-    """An ordered hash over every relation in schema `marts`: names, columns, types, rows.
+    """An ordered hash over every relation in schema `marts`: names, columns, types, rows."""
+    return relations_content_hash(path, "marts")
+
+
+def relations_content_hash(path: Path, schema: str, names: tuple[str, ...] = ()) -> str:
+    """An ordered hash over the relations `names` of `schema` (all when none are named).
 
     Rows are compared in a total order (every column), so the hash depends on
     content only, not on the physical order a build happened to write.
@@ -90,18 +95,22 @@ def marts_content_hash(path: Path) -> str:
     with duckdb.connect(str(path), read_only=True) as con:
         relations = con.execute(
             "select table_name from information_schema.tables "
-            "where table_schema = 'marts' order by table_name"
+            "where table_schema = $schema order by table_name",
+            {"schema": schema},
         ).fetchall()
+        assert relations, f"no relations in schema {schema} of {path}"
         for (name,) in relations:
+            if names and name not in names:
+                continue
             columns = con.execute(
                 "select column_name, data_type from information_schema.columns "
-                "where table_schema = 'marts' and table_name = $name order by ordinal_position",
-                {"name": name},
+                "where table_schema = $schema and table_name = $name order by ordinal_position",
+                {"schema": schema, "name": name},
             ).fetchall()
             digest_.update(repr((name, columns)).encode())
             # Names come from the catalog, quoted; no user input.
-            quoted = '"' + name.replace('"', '""') + '"'
-            for row in con.execute(f"select * from marts.{quoted} order by all").fetchall():
+            relation = ".".join('"' + part.replace('"', '""') + '"' for part in (schema, name))
+            for row in con.execute(f"select * from {relation} order by all").fetchall():
                 digest_.update(repr(row).encode())
     return digest_.hexdigest()
 

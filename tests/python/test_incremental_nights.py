@@ -16,7 +16,13 @@ import duckdb
 import pytest
 
 from cs_devtools.demo_data import generate
-from tests.python.pipeline_helpers import DEMO, marts_content_hash, run_nightly, working_db
+from tests.python.pipeline_helpers import (
+    DEMO,
+    marts_content_hash,
+    relations_content_hash,
+    run_nightly,
+    working_db,
+)
 
 FIRST_END = date(2024, 12, 29)
 NIGHTS = 3
@@ -51,6 +57,16 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_incremental_nights_equal_one_full_build(nights: tuple[Path, Path]) -> None:
     incremental, full = nights
     assert marts_content_hash(incremental) == marts_content_hash(full)
+
+
+def test_incremental_nights_count_parse_failures_as_one_full_build(
+    nights: tuple[Path, Path],
+) -> None:
+    """The audit counts per file and adds up; the nights' sums are the full build's."""
+    incremental, full = nights
+    audit = ("audit_landing_parse_failures",)
+    hashes = [relations_content_hash(working_db(w), "audit", audit) for w in (incremental, full)]
+    assert hashes[0] == hashes[1]
 
 
 def test_the_last_night_read_only_what_changed(nights: tuple[Path, Path]) -> None:

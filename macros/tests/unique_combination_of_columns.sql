@@ -1,0 +1,24 @@
+{#
+    A compound primary key: no two rows share the same values of
+    `combination_of_columns` (a NULL part counts as a value, as in GROUP BY).
+    It groups the columns as they are typed, instead of testing `unique` on
+    a concatenated string: no casts to text (which Spark and DuckDB spell
+    differently), no separator that a value could contain, and on the
+    largest tables (the usage rollups, the daily health components) a
+    fraction of the time, since nothing is formatted and hashed as text.
+#}
+{% test unique_combination_of_columns(model, combination_of_columns) %}
+    {{ return(adapter.dispatch('test_unique_combination_of_columns', 'cs_analytics')(
+        model, combination_of_columns
+    )) }}
+{% endtest %}
+
+{% macro default__test_unique_combination_of_columns(model, combination_of_columns) %}
+{%- set columns = combination_of_columns | join(', ') %}
+select
+    {{ columns }},
+    count(*) as duplicate_rows
+from {{ model }}
+group by {{ columns }}
+having count(*) > 1
+{% endmacro %}
