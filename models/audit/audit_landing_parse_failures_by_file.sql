@@ -30,7 +30,7 @@ manifest as (
 {% for table in tables %}
 {%- set prefix = table.system ~ '__' ~ table.name %}
 {%- set files = files_loaded_since(table.path, watermark) %}
-{%- set wanted = '_source_file in (' ~ files ~ ')' if files else 'false' %}
+{%- set in_files = ' in (' ~ files ~ ')' if files else none %}
 {{ prefix }}__counted as (
 
     select
@@ -52,9 +52,23 @@ manifest as (
         count(*) as rows_read
     from {{ source(table.system, table.name) }}
     {%- if is_incremental() %}
-    where {{ wanted }}
+    where {{ '_source_file' ~ in_files if in_files else 'false' }}
     {%- endif %}
     group by _source_file
+
+),
+
+{{ prefix }}__loaded as (
+
+    select
+        file_path,
+        loaded_at
+    from manifest
+    where
+        table_path = '{{ table.path }}'
+        {%- if is_incremental() %}
+            and {{ 'file_path' ~ in_files if in_files else 'false' }}
+        {%- endif %}
 
 ),
 
@@ -62,19 +76,12 @@ manifest as (
 
     -- a file loaded again with no rows left still replaces its earlier counts
     select
-        coalesce(counted._source_file, manifest.file_path) as file_path,
-        coalesce(manifest.loaded_at, counted.last_loaded_at) as _loaded_at,
+        coalesce(counted._source_file, loaded.file_path) as file_path,
+        coalesce(loaded.loaded_at, counted.last_loaded_at) as _loaded_at,
         counted.*
     from {{ prefix }}__counted as counted
-    full outer join (
-        select file_path, loaded_at from manifest
-        where
-            table_path = '{{ table.path }}'
-            {%- if is_incremental() %}
-            and {{ wanted | replace('_source_file', 'file_path') }}
-            {%- endif %}
-    ) as manifest
-        on counted._source_file = manifest.file_path
+    full outer join {{ prefix }}__loaded as loaded
+        on counted._source_file = loaded.file_path
 
 ),
 {% endfor %}

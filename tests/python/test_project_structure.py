@@ -57,9 +57,15 @@ def test_landing_table_names_macro_lists_the_contract_tables() -> None:
     assert re.findall(r"\('(\w+)', '(\w+)'\)", body) == [(t.system, t.name) for t in TABLES]
 
 
-def _tested_expression(test: dict) -> str:
-    kwargs = (test.get("test_metadata") or {}).get("kwargs", {})
-    return test.get("column_name") or kwargs.get("column_name") or ""
+def _tested_key(test: dict) -> set[str] | None:
+    """The columns a key test holds unique (`unique` or `unique_combination_of_columns`)."""
+    metadata = test.get("test_metadata") or {}
+    kwargs = metadata.get("kwargs", {})
+    if metadata.get("name") == "unique":
+        return set(re.findall(r"\w+", test.get("column_name") or kwargs.get("column_name") or ""))
+    if metadata.get("name") == "unique_combination_of_columns":
+        return set(kwargs.get("combination_of_columns") or [])
+    return None
 
 
 def test_staging_models_deduplicate_by_their_sources_contract(manifest: dict) -> None:
@@ -76,9 +82,9 @@ def test_staging_models_deduplicate_by_their_sources_contract(manifest: dict) ->
         if call not in node["raw_code"]:
             problems.append(f"{node['name']} does not call {call}")
         keys = [
-            set(re.findall(r"\w+", _tested_expression(test))) & set(node["columns"])
+            key & set(node["columns"])
             for test in tests
-            if (test.get("test_metadata") or {}).get("name") == "unique"
+            if (key := _tested_key(test)) is not None
             and test["depends_on"]["nodes"] == [node["unique_id"]]
         ]
         if set(table.primary_key) not in keys:
@@ -190,10 +196,23 @@ def test_every_model_has_a_primary_key_test(manifest: dict) -> None:
         if node["resource_type"] == "test" and node.get("test_metadata"):
             for model in node["depends_on"]["nodes"]:
                 tested.setdefault(model, set()).add(node["test_metadata"]["name"])
+    key_tests = {"unique", "unique_combination_of_columns"}
     untested = [
-        n["name"] for n in models(manifest) if "unique" not in tested.get(n["unique_id"], set())
+        n["name"] for n in models(manifest) if not key_tests & tested.get(n["unique_id"], set())
     ]
     assert untested == []
+
+
+def test_compound_keys_are_tested_as_columns_not_as_concatenated_text(manifest: dict) -> None:
+    """A compound key is `unique_combination_of_columns`, not `unique` on a string built of it."""
+    concatenated = [
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "test"
+        and (node.get("test_metadata") or {}).get("name") == "unique"
+        and "||" in str(node.get("column_name"))
+    ]
+    assert concatenated == []
 
 
 def test_public_marts_enforce_contracts(manifest: dict) -> None:
