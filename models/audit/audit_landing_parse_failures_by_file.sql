@@ -30,7 +30,8 @@ manifest as (
 {% for table in tables %}
 {%- set prefix = table.system ~ '__' ~ table.name %}
 {%- set files = files_loaded_since(table.path, watermark) %}
-{%- set in_files = ' in (' ~ files ~ ')' if files else none %}
+{#- a full build counts every file; `in (null)` holds for none -#}
+{%- set recounted = ' in (' ~ (files or 'null') ~ ')' if is_incremental() else none %}
 {{ prefix }}__counted as (
 
     select
@@ -51,9 +52,7 @@ manifest as (
         {% endfor -%}
         count(*) as rows_read
     from {{ source(table.system, table.name) }}
-    {%- if is_incremental() %}
-    where {{ '_source_file' ~ in_files if in_files else 'false' }}
-    {%- endif %}
+    where {{ '_source_file' ~ recounted if recounted else 'true' }}
     group by _source_file
 
 ),
@@ -66,9 +65,7 @@ manifest as (
     from manifest
     where
         table_path = '{{ table.path }}'
-        {%- if is_incremental() %}
-            and {{ 'file_path' ~ in_files if in_files else 'false' }}
-        {%- endif %}
+        and {{ 'file_path' ~ recounted if recounted else 'true' }}
 
 ),
 
