@@ -329,20 +329,29 @@ def expansion_mix(rows: pd.DataFrame, labels: Labels, fmt: Formatter, font: str)
     return _layout(fig, labels("figure.expansion_mix"), font)
 
 
-def expansion_backtest(rows: pd.DataFrame, labels: Labels, fmt: Formatter, font: str) -> go.Figure:
+def _precision_against_base_rate(
+    rows: pd.DataFrame,
+    columns: tuple[str, str, str, str],
+    labels: Labels,
+    titles: tuple[str, str],
+    font: str,
+) -> go.Figure:
+    """A backtest per rule or signal: precision as bars, the base rate as a tick on each."""
+    name, precision, base_rate, lift = columns
+    axis, title = titles
     fig = go.Figure(
         [
             go.Bar(
-                x=rows["signal_code"],
-                y=rows["precision_90d"],
+                x=rows[name],
+                y=rows[precision],
                 name=labels("series.precision"),
                 marker={"color": PALETTE[0]},
-                customdata=rows["lift_vs_base_rate"],
+                customdata=rows[lift],
                 hovertemplate="%{x}: %{y:.1%} (×%{customdata:.2f})<extra></extra>",
             ),
             go.Scatter(
-                x=rows["signal_code"],
-                y=rows["base_expansion_rate"],
+                x=rows[name],
+                y=rows[base_rate],
                 name=labels("series.base_rate"),
                 mode="markers",
                 marker={"color": PALETTE[1], "symbol": "line-ew-open", "size": 30},
@@ -350,35 +359,29 @@ def expansion_backtest(rows: pd.DataFrame, labels: Labels, fmt: Formatter, font:
             ),
         ]
     )
-    fig.update_xaxes(title=labels("axis.signal"), type="category")
+    fig.update_xaxes(title=labels(axis), type="category")
     fig.update_yaxes(title=labels("axis.ratio"), tickformat=".0%")
-    return _layout(fig, labels("figure.expansion_backtest"), font)
+    return _layout(fig, labels(title), font)
+
+
+def expansion_backtest(rows: pd.DataFrame, labels: Labels, fmt: Formatter, font: str) -> go.Figure:
+    return _precision_against_base_rate(
+        rows,
+        ("signal_code", "precision_90d", "base_expansion_rate", "lift_vs_base_rate"),
+        labels,
+        ("axis.signal", "figure.expansion_backtest"),
+        font,
+    )
 
 
 def alert_backtest(rows: pd.DataFrame, labels: Labels, fmt: Formatter, font: str) -> go.Figure:
-    fig = go.Figure(
-        [
-            go.Bar(
-                x=rows["rule_id"],
-                y=rows["precision_rate"],
-                name=labels("series.precision"),
-                marker={"color": PALETTE[0]},
-                customdata=rows["lift_vs_base_rate"],
-                hovertemplate="%{x}: %{y:.1%} (×%{customdata:.2f})<extra></extra>",
-            ),
-            go.Scatter(
-                x=rows["rule_id"],
-                y=rows["base_rate"],
-                name=labels("series.base_rate"),
-                mode="markers",
-                marker={"color": PALETTE[1], "symbol": "line-ew-open", "size": 30},
-                hovertemplate="%{x}: %{y:.1%}<extra></extra>",
-            ),
-        ]
+    return _precision_against_base_rate(
+        rows,
+        ("rule_id", "precision_rate", "base_rate", "lift_vs_base_rate"),
+        labels,
+        ("axis.alert_rule", "figure.alert_backtest"),
+        font,
     )
-    fig.update_xaxes(title=labels("axis.alert_rule"), type="category")
-    fig.update_yaxes(title=labels("axis.ratio"), tickformat=".0%")
-    return _layout(fig, labels("figure.alert_backtest"), font)
 
 
 def onboarding(rows: pd.DataFrame, labels: Labels, fmt: Formatter, font: str) -> go.Figure:
