@@ -166,6 +166,8 @@ def _dbt_assertions(manifest: dict) -> set[tuple[str, str, str]]:
         if node["resource_type"] != "test" or node["config"]["severity"].lower() != "error":
             continue
         rule = (node.get("test_metadata") or {}).get("name", "")
+        # a compound key is dbt's unique test too, on a combination of columns
+        rule = "unique" if rule == "unique_combination_of_columns" else rule
         for model in node["depends_on"]["nodes"][:1]:
             if model in marts:
                 asserted.add((marts[model]["name"], rule, node.get("column_name") or ""))
