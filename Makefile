@@ -45,9 +45,11 @@ manifest: setup
 run: manifest
 	$(BIN)/python -m orchestration.run
 
-## test: lint, then the whole test suite (what CI runs)
+## test: lint, then the whole test suite (what CI runs) in TEST_WORKERS processes (2, one
+## per core of CI; each worker builds the shared demo warehouse once for its test files)
+TEST_WORKERS ?= 2
 test: manifest lint browser-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist loadfile
 
 ## browser-deps: Debian's chromium and a CJK font for the report's browser test
 ## (tests/python/test_report_browser.py), installed when running as root on Debian, as CI

@@ -57,7 +57,23 @@ def read_results(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def _cell(key: str, value: object) -> str:
+# The night whose time each key is, in the order a run goes: a run that failed
+# in a night has no time for it or for any later night.
+_NIGHTS = {"full_build_s": "full night", "incremental_s": "incremental night"}
+
+
+def completed_time(record: dict, key: str) -> float | None:
+    """The seconds of a night that completed; None when it failed or came after a failure."""
+    failed = record.get("failed")
+    nights = list(_NIGHTS.values())
+    if failed in nights and nights.index(failed) <= nights.index(_NIGHTS[key]):
+        return None
+    return record.get(key)
+
+
+def _cell(key: str, value: object, failed: bool = False) -> str:
+    if failed:
+        return f"failed after {value:,.0f}" if isinstance(value, float) else "-"
     if value is None:
         return "-"
     if key.endswith("_bytes"):
@@ -86,7 +102,10 @@ def latest_per_preset(results: list[dict], current: dict) -> list[dict]:
 def format_table(rows: list[dict], current: dict) -> str:
     cells = [[title for _, title in _COLUMNS]]
     for row in rows:
-        line = [_cell(key, row.get(key)) for key, _ in _COLUMNS]
+        line = [
+            _cell(key, row.get(key), key in _NIGHTS and completed_time(row, key) is None)
+            for key, _ in _COLUMNS
+        ]
         if row is current:
             line[0] += " *"
         cells.append(line)
@@ -100,10 +119,13 @@ def scaling_exponent(rows: list[dict], key: str = "full_build_s") -> str | None:
     """`key` ~ events^k from medium to large: k = log(time ratio) / log(events ratio)."""
     by_preset = {r["preset"]: r for r in rows}
     medium, large = by_preset.get("medium"), by_preset.get("large")
-    if not medium or not large or not medium.get(key) or not large.get(key):
+    if not medium or not large:
+        return None
+    medium_s, large_s = completed_time(medium, key), completed_time(large, key)
+    if not medium_s or not large_s:
         return None
     events = large["usage_events"] / medium["usage_events"]
-    cost = large[key] / medium[key]
+    cost = large_s / medium_s
     if events <= 1:
         return None
     return (

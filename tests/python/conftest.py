@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,6 +44,35 @@ ALERT_CHANNEL_VARIABLES = (
 
 
 @pytest.fixture(scope="session", autouse=True)
+def worker_private_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Under pytest-xdist (`make test` runs two workers), dbt's target and log folders
+    and the Dagster instance (as `make setup` makes it) of each worker are its own.
+
+    dbt writes manifest.json, run_results.json and its partial-parse file into the
+    target folder, and the Dagster definitions read target/manifest.json: two workers
+    sharing it could read a file the other is writing. Each worker starts from the
+    project's partial-parse file, so its first dbt call does not parse from scratch.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        yield
+        return
+    root = tmp_path_factory.mktemp(f"worker_{worker}")
+    target, dagster_home = root / "target", root / "dagster_home"
+    target.mkdir()
+    dagster_home.mkdir()
+    partial_parse = PROJECT_DIR / "target" / "partial_parse.msgpack"
+    if partial_parse.is_file():
+        shutil.copy2(partial_parse, target)
+    shutil.copy2(PROJECT_DIR / "orchestration" / "dagster.yaml", dagster_home)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DBT_TARGET_PATH", str(target))
+        patch.setenv("DBT_LOG_PATH", str(root / "logs"))
+        patch.setenv("DAGSTER_HOME", str(dagster_home))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def no_real_alert_channels() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         for name in ALERT_CHANNEL_VARIABLES:
@@ -52,10 +82,18 @@ def no_real_alert_channels() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def manifest() -> dict:
-    """target/manifest.json, re-parsed when a model, macro, seed or test is newer."""
+    """target/manifest.json, re-parsed when a model, macro, seed or test is newer.
+
+    `make test` parses before pytest starts, so workers never race to re-parse here.
+    """
     path = PROJECT_DIR / "target" / "manifest.json"
     if not path.exists() or path.stat().st_mtime < _newest_dbt_source():
-        subprocess.run([DBT, "parse", "--quiet"], cwd=PROJECT_DIR, env=dbt_env(), check=True)
+        subprocess.run(
+            [DBT, "parse", "--quiet", "--target-path", str(path.parent)],
+            cwd=PROJECT_DIR,
+            env=dbt_env(),
+            check=True,
+        )
     return json.loads(path.read_text())
 
 

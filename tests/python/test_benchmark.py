@@ -173,14 +173,14 @@ def test_peak_memory_counts_the_children_of_a_process() -> None:
     assert memory.peak > 200 * 2**20
 
 
-def _row(preset: str, events: int, full: float, incremental: float) -> dict:
+def _row(preset: str, events: int, full: float, incremental: float | None) -> dict:
     return {
         "preset": preset,
         "accounts": 10,
         "usage_events": events,
         "full_build_s": full,
         "incremental_s": incremental,
-        "incremental_over_full": incremental / full,
+        "incremental_over_full": incremental and incremental / full,
         "working_db_bytes": 3 * 2**20,
         "published_bytes": 2**20,
     }
@@ -201,6 +201,20 @@ def test_the_table_shows_each_preset_and_the_scaling_exponent() -> None:
         "(1 = linear)"
     )
     assert "exponent 0.00" in scaling_exponent(rows, "incremental_s")
+
+
+def test_a_night_that_failed_has_no_time_in_the_table_or_the_exponent() -> None:
+    """A large run that ran out of disk in its full night: its time until then is no build."""
+    medium = _row("medium", 30_000_000, 600.0, 60.0)
+    stopped = _row("large", 300_000_000, 1234.1, None) | {"failed": "full night"}
+    rows = latest_per_preset([medium], stopped)
+    line = format_table(rows, stopped).splitlines()[3]
+    assert "failed after 1,234" in line
+    assert scaling_exponent(rows) is None and scaling_exponent(rows, "incremental_s") is None
+    next_night_failed = _row("large", 300_000_000, 6000.0, 99.0) | {"failed": "incremental night"}
+    rows = latest_per_preset([medium], next_night_failed)
+    assert "exponent 1.00" in scaling_exponent(rows)
+    assert scaling_exponent(rows, "incremental_s") is None
 
 
 @pytest.mark.slow
