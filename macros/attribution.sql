@@ -86,7 +86,9 @@
     {%- set columns = [] -%}
     {%- if execute -%}
         {%- for column in adapter.get_columns_in_relation(ref(model)) -%}
-            {%- if column.name != 'account_id' -%}{%- do columns.append(column.name) -%}{%- endif -%}
+            {%- if column.name not in ('account_id', 'dbt_invocation_id') -%}
+                {%- do columns.append(column.name) -%}
+            {%- endif -%}
         {%- endfor -%}
     {%- endif %}
 with

@@ -93,7 +93,7 @@ select
     {%- endif %}
     cast(count(*) as {{ dbt.type_bigint() }}) as event_count
     {%- if incremental %},
-    cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
+    {{ incremental_row_stamp(fingerprint) }}
     {%- endif %}
 from event_days
 group by {{ group_columns | join(', ') }}

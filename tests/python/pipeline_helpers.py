@@ -80,6 +80,30 @@ def query(path: Path, sql: str, params: dict | None = None) -> list[tuple]:
         return con.execute(sql, params or {}).fetchall()
 
 
+# Which dbt invocation wrote a row (macros/tests/get_where_subquery.sql): an incremental
+# night and a full refresh write the same rows from different invocations.
+ROW_STAMP_COLUMNS = ("dbt_invocation_id",)
+
+
+def rows_digest(database: Path, relation: str, where: str = "true") -> tuple[int, str]:
+    """Row count and an order-independent digest of the selected rows of `relation`
+    ("schema.table"), every column but the writer's stamp."""
+    schema, name = relation.split(".")
+    with duckdb.connect(str(database), read_only=True) as con:
+        columns = con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = $schema and table_name = $name order by ordinal_position",
+            {"schema": schema, "name": name},
+        ).fetchall()
+        listed = ", ".join(f'"{c}"' for (c,) in columns if c not in ROW_STAMP_COLUMNS)
+        # Relations and filters are the tests' own constants; columns come from the catalog.
+        return con.execute(
+            f"select count(*), md5(coalesce(string_agg(cast(t as varchar), chr(10) "
+            f"order by cast(t as varchar)), '')) from (select {listed} from {relation} "
+            f"where {where}) as t"
+        ).fetchone()
+
+
 def marts_content_hash(path: Path) -> str:
     """An ordered hash over every relation in schema `marts`: names, columns, types, rows."""
     return relations_content_hash(path, "marts")

@@ -31,6 +31,7 @@ from cs_analytics.landing.loader import ingest_landing
 from cs_analytics.settings import PROJECT_DIR
 from cs_devtools.demo_data import generate
 from tests.python.conftest import DBT, dbt_env
+from tests.python.pipeline_helpers import rows_digest
 
 pytestmark = pytest.mark.slow
 
@@ -232,31 +233,21 @@ def nights(manifest: dict, tmp_path_factory: pytest.TempPathFactory) -> Nights:
     )
 
 
-def content_digest(path: Path, relation: str) -> tuple[int, str]:
-    """Row count and an order-independent digest of every column of every row."""
-    rows = query(
-        path,
-        f"select count(*), md5(coalesce(string_agg(cast(t as varchar), chr(10) "
-        f"order by cast(t as varchar)), '')) from {relation} as t",
-    )
-    return rows[0][0], rows[0][1]
-
-
 # ---------------------------------------------------------------- incremental == full refresh
 
 
 def test_incremental_night_equals_a_full_refresh(nights: Nights) -> None:
     different = {
         relation: (
-            content_digest(nights.after_night_2, relation),
-            content_digest(nights.full_refresh_night_2, relation),
+            rows_digest(nights.after_night_2, relation),
+            rows_digest(nights.full_refresh_night_2, relation),
         )
         for relation in HEALTH_RELATIONS
-        if content_digest(nights.after_night_2, relation)
-        != content_digest(nights.full_refresh_night_2, relation)
+        if rows_digest(nights.after_night_2, relation)
+        != rows_digest(nights.full_refresh_night_2, relation)
     }
     assert different == {}
-    assert content_digest(nights.after_night_2, "marts.fct_account_health_daily")[0] > 10_000
+    assert rows_digest(nights.after_night_2, "marts.fct_account_health_daily")[0] > 10_000
 
 
 def test_late_events_inside_the_window_reach_the_rollup(nights: Nights) -> None:

@@ -23,13 +23,12 @@ import subprocess
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from cs_analytics.landing.loader import ingest_landing
 from cs_analytics.settings import PROJECT_DIR
 from tests.python.conftest import DBT, DBT_SOURCES, dbt_env
-from tests.python.pipeline_helpers import AS_OF, generate_landing
+from tests.python.pipeline_helpers import AS_OF, generate_landing, rows_digest
 
 NIGHTS = (AS_OF, date(2025, 1, 2))
 # A window: it changes active users, so usage, adoption, their expansion signals and the score.
@@ -99,15 +98,6 @@ def edit_rule(project: Path, component: str, parameter: str, old: str, new: str)
     path.write_text("\n".join(edited) + "\n")
 
 
-def digest(database: Path, relation: str, where: str = "true") -> tuple[int, str]:
-    """Row count and an order-independent digest of every column of the selected rows."""
-    with duckdb.connect(str(database), read_only=True) as con:
-        return con.execute(
-            f"select count(*), md5(coalesce(string_agg(cast(t as varchar), chr(10) "
-            f"order by cast(t as varchar)), '')) from (select * from {relation} where {where}) as t"
-        ).fetchone()
-
-
 @pytest.mark.slow
 def test_a_changed_rule_rebuilds_the_history_like_a_full_refresh(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
@@ -117,7 +107,7 @@ def test_a_changed_rule_rebuilds_the_history_like_a_full_refresh(tmp_path: Path)
     nightly_build(project, working, NIGHTS[0])
     # Long before night 2's recompute window (a few days before its as-of date).
     old_days = "score_date < date '2024-10-01'"
-    before = digest(working, "intermediate.int_health__components_daily", old_days)
+    before = rows_digest(working, "intermediate.int_health__components_daily", old_days)
 
     edit_rule(project, *RULE)
     nightly_build(project, working, NIGHTS[1])
@@ -136,12 +126,12 @@ def test_a_changed_rule_rebuilds_the_history_like_a_full_refresh(tmp_path: Path)
     )
 
     different = {
-        relation: (digest(working, relation), digest(full_refresh, relation))
+        relation: (rows_digest(working, relation), rows_digest(full_refresh, relation))
         for relation in RELATIONS
-        if digest(working, relation) != digest(full_refresh, relation)
+        if rows_digest(working, relation) != rows_digest(full_refresh, relation)
     }
     assert different == {}
-    after = digest(working, "intermediate.int_health__components_daily", old_days)
+    after = rows_digest(working, "intermediate.int_health__components_daily", old_days)
     assert after[0] == before[0] > 1_000
     assert after[1] != before[1], "the old days kept the old rule"
 

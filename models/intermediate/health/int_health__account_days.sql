@@ -187,7 +187,7 @@ select
         as {{ dbt.type_bigint() }}
     ) as days_since_customer_start,
     composition.composition_hash,
-    cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
+    {{ incremental_row_stamp(fingerprint) }}
 from attributed
 inner join account_starts
     on attributed.account_id = account_starts.account_id

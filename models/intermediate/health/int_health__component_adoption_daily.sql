@@ -80,5 +80,5 @@ select
     cast(core_features_used_30d as {{ dbt.type_bigint() }}) as core_features_used_30d,
     cast(core_features_available as {{ dbt.type_bigint() }}) as core_features_available,
     composition_hash,
-    cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
+    {{ incremental_row_stamp(fingerprint) }}
 from inputs

@@ -220,5 +220,5 @@ select
     cast(qbr_points = 100 as boolean) as has_recent_qbr,
     has_executive_sponsor,
     composition_hash,
-    cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
+    {{ incremental_row_stamp(fingerprint) }}
 from scored

@@ -211,6 +211,6 @@ select
     cast(inputs.overdue_invoices_60d as {{ dbt.type_bigint() }}) as overdue_invoices_60d,
     inputs.has_contraction_90d,
     inputs.composition_hash,
-    cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
+    {{ incremental_row_stamp(fingerprint) }}
 from inputs
 cross join rules

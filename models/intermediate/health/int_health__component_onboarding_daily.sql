@@ -143,5 +143,5 @@ select
     cast(onboarding_milestones_completed as {{ dbt.type_bigint() }})
         as onboarding_milestones_completed,
     composition_hash,
-    cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
+    {{ incremental_row_stamp(fingerprint) }}
 from inputs

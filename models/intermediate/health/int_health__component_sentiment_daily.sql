@@ -132,5 +132,5 @@ select
     cast(nps_promoters_180d as {{ dbt.type_bigint() }}) as nps_promoters_180d,
     cast(nps_detractors_180d as {{ dbt.type_bigint() }}) as nps_detractors_180d,
     composition_hash,
-    cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
+    {{ incremental_row_stamp(fingerprint) }}
 from inputs

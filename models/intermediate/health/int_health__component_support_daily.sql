@@ -241,5 +241,5 @@ select
     cast(tickets_per_10_seats_90d as decimal(18, 9)) as tickets_per_10_seats_90d,
     cast(csat_average_180d as decimal(18, 9)) as csat_average_180d,
     composition_hash,
-    cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
+    {{ incremental_row_stamp(fingerprint) }}
 from scored

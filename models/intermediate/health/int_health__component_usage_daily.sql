@@ -154,5 +154,5 @@ select
     cast(seat_utilisation as decimal(18, 9)) as seat_utilisation,
     cast(active_users_change_30d as decimal(18, 9)) as active_users_change_30d,
     composition_hash,
-    cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
+    {{ incremental_row_stamp(fingerprint) }}
 from scored

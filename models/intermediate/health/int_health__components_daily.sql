@@ -131,7 +131,7 @@ select
     onboarding_component.onboarding_milestones_completed,
     ---------- bookkeeping of the incremental build
     spine.composition_hash,
-    cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
+    {{ incremental_row_stamp(fingerprint) }}
 from spine
 left join usage_component
     on

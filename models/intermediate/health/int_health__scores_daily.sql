@@ -198,5 +198,5 @@ select
     green_from,
     coverage_floor,
     composition_hash,
-    cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
+    {{ incremental_row_stamp(fingerprint) }}
 from scored

@@ -289,7 +289,7 @@ select
     cast(coalesce(adoption.core_features_available, 0) as {{ dbt.type_bigint() }})
         as core_features_available,
     spine.composition_hash,
-    cast('{{ fingerprint }}' as {{ dbt.type_string() }}) as build_fingerprint
+    {{ incremental_row_stamp(fingerprint) }}
 from spine
 cross join usage_feed
 left join active_users

@@ -73,7 +73,16 @@ parsed as (
 already_staged as (
 
     -- the rows staged on earlier nights for the event ids read tonight
-    select staged.*
+    select
+        staged.event_id,
+        staged.account_id,
+        staged.user_id,
+        staged.event_name,
+        staged.occurred_at,
+        staged.received_at,
+        staged._loaded_at,
+        staged._source_file,
+        staged._source_row
     from {{ this }} as staged
     where
         staged.event_id in (select parsed.event_id from parsed)
@@ -110,5 +119,6 @@ select
     received_at,
     _loaded_at,
     _source_file,
-    _source_row
+    _source_row,
+    {{ incremental_row_stamp() }}
 from deduplicated
