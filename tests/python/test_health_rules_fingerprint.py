@@ -63,10 +63,11 @@ def copy_project(target: Path) -> Path:
 
 
 def dbt(project: Path, database: Path, *args: str, as_of: date = NIGHTS[0]) -> None:
+    """dbt in the copied project, its target folder inside it (not the worker's DBT_TARGET_PATH)."""
     subprocess.run(
         [DBT, *args, "--quiet", "--vars", json.dumps({"as_of_date": as_of.isoformat()})],
         cwd=project,
-        env=dbt_env(DBT_DUCKDB_PATH=str(database)),
+        env=dbt_env(DBT_DUCKDB_PATH=str(database), DBT_TARGET_PATH=str(project / "target")),
         check=True,
     )
 
