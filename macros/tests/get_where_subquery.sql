@@ -13,10 +13,11 @@
       a new row that repeats a kept one still fails;
     - any other test: the rows written tonight.
 
-    A night's tests then cost what the night appended, not the history (a
-    full refresh writes, and so tests, every row). When the invocation wrote
-    no row into the model (`dbt test` on its own, a night that appended
-    nothing) the test reads the whole table: never an empty set instead.
+    A night's tests then cost what the night appended, not the history.
+    When the invocation wrote no row into the model (`dbt test` on its own,
+    a night that appended nothing), or every row (a first build, a full
+    refresh), the test reads the whole table as dbt's would: never an empty
+    set, and no key join where there is nothing to narrow.
 #}
 {% macro get_where_subquery(relation) -%}
     {%- set filters = [] -%}
@@ -71,21 +72,23 @@
         {%- set keys = [] -%}
     {%- endif -%}
     {%- set written_tonight = "dbt_invocation_id = '" ~ invocation_id ~ "'" -%}
+    {%- set rows = run_query(
+        'select count(*), count(case when ' ~ written_tonight ~ ' then 1 end) from ' ~ relation
+    ).rows[0] -%}
+    {#- nothing written tonight, or everything (a first build, a full refresh): every row -#}
+    {%- if rows[1] == 0 or rows[1] == rows[0] -%}
+        {{ return('') }}
+    {%- endif -%}
     {%- set filter -%}
-        (
-            {%- if keys %}
-            {{ cs_analytics.null_safe_key(keys, 'tested') }} in (
-                select {{ cs_analytics.null_safe_key(keys, 'tonight') }}
-                from {{ relation }} as tonight
-                where tonight.{{ written_tonight }}
-            )
-            {%- else %}
-            tested.{{ written_tonight }}
-            {%- endif %}
-            or not exists (
-                select 1 from {{ relation }} as tonight where tonight.{{ written_tonight }}
-            )
+        {%- if keys %}
+        {{ cs_analytics.null_safe_key(keys, 'tested') }} in (
+            select {{ cs_analytics.null_safe_key(keys, 'tonight') }}
+            from {{ relation }} as tonight
+            where tonight.{{ written_tonight }}
         )
+        {%- else %}
+        tested.{{ written_tonight }}
+        {%- endif %}
     {%- endset -%}
     {{ return(filter) }}
 {%- endmacro %}
