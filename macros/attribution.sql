@@ -86,6 +86,7 @@
     {%- set columns = [] -%}
     {%- if execute -%}
         {%- for column in adapter.get_columns_in_relation(ref(model)) -%}
+            {#- dbt_invocation_id: which build wrote the staged row (incremental_row_stamp), no fact -#}
             {%- if column.name not in ('account_id', 'dbt_invocation_id') -%}
                 {%- do columns.append(column.name) -%}
             {%- endif -%}
