@@ -22,7 +22,7 @@
 
 with
 
-source as (
+source as {{ cs_analytics.not_materialized() }} (
 
     select * from {{ raw_events }}
     {%- if watermark is not none %}
@@ -44,7 +44,7 @@ source as (
 
 ),
 
-parsed as (
+parsed as {{ cs_analytics.not_materialized() }} (
 
     select
         ---------- ids
@@ -93,8 +93,9 @@ already_staged as (
 ),
 {%- endif %}
 
--- tonight's rows, with those already staged for the same event ids
-renamed as (
+-- tonight's rows, with those already staged for the same event ids;
+-- the three CTEs up to here stream: deduplicate reads `renamed` three times
+renamed as {{ cs_analytics.not_materialized() }} (
 
     select * from parsed
     {%- if watermark is not none %}
