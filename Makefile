@@ -18,7 +18,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
 .PHONY: setup run test dev docs docs-site lint manifest bench bench-mrr lock check-pins clean \
-	browser-deps
+	browser-deps setup-spark java-spark lock-spark
 
 setup: $(STAMP) profiles.yml $(DAGSTER_HOME)/dagster.yaml
 
@@ -103,5 +103,44 @@ lock: setup
 	$(BIN)/pip freeze --exclude-editable | grep -v '^cs-analytics' > constraints.tmp
 	mv constraints.tmp constraints.txt
 
+## setup-spark: the Spark environment (.venv-spark: dbt-spark's session method on PySpark,
+## pinned in constraints-spark.txt) and Java 17, which Spark runs on; installed with apt-get
+## when running as root on Debian, as CI does, otherwise an error says what to install
+SPARK_VENV := .venv-spark
+SPARK_BIN := $(SPARK_VENV)/bin
+SPARK_STAMP := $(SPARK_VENV)/.installed
+# Spark's scratch (metastore_db, spark-warehouse, derby.log, shuffle files): profiles.yml
+# reads it, so nothing Spark writes lands in the repository root.
+export SPARK_SCRATCH_DIR ?= $(CURDIR)/.spark
+setup-spark: $(SPARK_STAMP) profiles.yml java-spark
+
+$(SPARK_STAMP): requirements-spark.txt constraints-spark.txt
+	@test -n "$(PYTHON)" || { echo "No Python found: install Python 3.11, 3.12 or 3.13"; exit 1; }
+	test -x $(SPARK_BIN)/python || $(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_BIN)/python -m pip install --quiet --disable-pip-version-check \
+		-r requirements-spark.txt -c constraints-spark.txt
+	touch $@
+
+# Spark 4 runs on Java 17 or 21.
+JAVA_MAJOR = $$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)
+java-spark:
+	@major=$(JAVA_MAJOR); \
+	if [ "$$major" != 17 ] && [ "$$major" != 21 ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
+				--no-install-recommends openjdk-17-jre-headless; \
+		else \
+			echo "Spark needs Java 17 (or 21) as 'java' on PATH, found: $${major:-none}." \
+				"Install a Java 17 runtime, e.g. 'apt-get install openjdk-17-jre-headless'" \
+				"on Debian/Ubuntu or 'brew install openjdk@17' on macOS."; \
+			exit 1; \
+		fi; \
+	fi
+
+## lock-spark: re-pin constraints-spark.txt after changing requirements-spark.txt
+lock-spark: $(SPARK_STAMP)
+	{ sed -n '/^#/p' constraints-spark.txt; $(SPARK_BIN)/pip freeze; } > constraints-spark.tmp
+	mv constraints-spark.tmp constraints-spark.txt
+
 clean:
-	rm -rf target logs $(DAGSTER_HOME) warehouse reports
+	rm -rf target logs $(DAGSTER_HOME) warehouse reports .spark

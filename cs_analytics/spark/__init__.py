@@ -1,0 +1,1 @@
+"""Running the project on Spark through dbt-spark (the session method, in .venv-spark)."""
