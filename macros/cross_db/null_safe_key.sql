@@ -20,6 +20,13 @@
     )
 {%- endmacro %}
 
+{#-
+    Spark's parser reads a struct(...) written left of `in (subquery)` as the
+    row `(a, b) in (...)` and compares its fields with the subquery's columns
+    (one struct here: a type error); a row comparison is not NULL-safe either.
+    Wrapped in a one-argument coalesce (the same value) the key stays one
+    struct, and Spark's struct equality treats NULL fields as equal.
+-#}
 {% macro spark__null_safe_key(columns, alias) -%}
-    struct({% for column in columns %}{{ alias }}.{{ column }}{{ ', ' if not loop.last }}{% endfor %})
+    coalesce(struct({% for column in columns %}{{ alias }}.{{ column }}{{ ', ' if not loop.last }}{% endfor %}))
 {%- endmacro %}
