@@ -18,7 +18,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
 .PHONY: setup run test dev docs docs-site lint manifest bench bench-mrr lock check-pins clean \
-	browser-deps setup-spark java-spark lock-spark
+	browser-deps setup-spark java-spark lock-spark test-spark
 
 setup: $(STAMP) profiles.yml $(DAGSTER_HOME)/dagster.yaml
 
@@ -136,6 +136,11 @@ java-spark:
 			exit 1; \
 		fi; \
 	fi
+
+## test-spark: the MRR chain with its unit and data tests on Spark, and fct_mrr equal to
+## DuckDB's for the small demo (tests/python/test_spark_mrr.py, about 6 minutes; not in `make test`)
+test-spark: manifest setup-spark
+	CS_SPARK_TESTS=1 $(BIN)/python -m pytest tests/python/test_spark_mrr.py
 
 ## lock-spark: re-pin constraints-spark.txt after changing requirements-spark.txt
 lock-spark: $(SPARK_STAMP)

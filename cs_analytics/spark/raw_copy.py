@@ -26,23 +26,21 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from cs_analytics.landing.loader import ingest_landing
+from cs_analytics.spark.session import SparkSetupError, spark_conf, spark_session
 from cs_analytics.sql import quote_identifier, quote_literal
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 RAW_SCHEMA = "raw"
-PROFILE_NAME = "cs_analytics"
 
 # DuckDB type of a raw column -> the Spark type holding the same values. A raw
 # column is text (CSV), or the type its Parquet files had (raw_columns.py).
@@ -69,7 +67,7 @@ _SPARK_TYPES = {
 _DECIMAL = re.compile(r"DECIMAL\((\d+),(\d+)\)")
 
 
-class RawCopyError(Exception):
+class RawCopyError(SparkSetupError):
     """The raw schema cannot be copied as it is (a column type with no Spark counterpart)."""
 
 
@@ -143,51 +141,6 @@ def export_raw(working_db: Path, folder: Path) -> list[tuple[RawTable, Path]]:
             )
             exported.append((table, path))
     return exported
-
-
-def spark_conf(profiles_dir: Path, target: str) -> dict[str, str]:
-    """The Spark session settings of the profile's `target` output, as dbt renders them.
-
-    dbt-spark's session method builds its SparkSession from these: copying with
-    the same settings puts the tables in the metastore and warehouse folder
-    that dbt reads.
-    """
-    from dbt.adapters.spark.connections import SparkConnectionMethod, SparkCredentials
-    from dbt.config.profile import Profile, read_profile
-    from dbt.config.renderer import ProfileRenderer
-    from dbt_common.context import set_invocation_context
-
-    set_invocation_context(dict(os.environ))
-    raw_profiles = read_profile(str(profiles_dir))
-    if PROFILE_NAME not in raw_profiles:
-        raise RawCopyError(f"no profile {PROFILE_NAME} in {profiles_dir}/profiles.yml")
-    _, output = Profile.render_profile(
-        raw_profiles[PROFILE_NAME], PROFILE_NAME, target, ProfileRenderer({})
-    )
-    if output.get("type") != "spark":
-        raise RawCopyError(f"profile output {target} is of type {output.get('type')}, not spark")
-    settings: dict[str, Any] = {k: v for k, v in output.items() if k not in ("type", "threads")}
-    credentials = SparkCredentials.from_dict(settings)
-    if credentials.method != SparkConnectionMethod.SESSION:
-        raise RawCopyError(
-            f"profile output {target} uses method {credentials.method}: copying raw into "
-            "Spark is only implemented for the session method"
-        )
-    return dict(credentials.server_side_parameters)
-
-
-@contextmanager
-def spark_session(conf: dict[str, str]) -> Iterator[SparkSession]:
-    from pyspark.sql import SparkSession
-
-    builder = SparkSession.builder.enableHiveSupport()
-    for key, value in conf.items():
-        builder = builder.config(key, value)
-    spark = builder.getOrCreate()
-    try:
-        yield spark
-    finally:
-        spark.stop()
 
 
 def copy_to_spark(spark: SparkSession, exported: list[tuple[RawTable, Path]]) -> None:
