@@ -182,7 +182,10 @@
 {#
     Accounts whose every day is recomputed: surviving accounts whose
     composition (hash) has no row in the built table, i.e. new accounts and
-    accounts a merge or a moved billing customer changed.
+    accounts a merge or a moved billing customer changed. In a model with
+    rows only on some days (the expansion signals: the days a signal
+    fires) an account that never had a row is among them every night: its
+    own rows are the only record of what it was built from.
 #}
 {% macro health_restated_accounts() -%}
     select account_id
@@ -233,13 +236,14 @@
 {#
     The rows of an incremental account-day model that a run (re)computes: the
     days from the recompute start, and every day of restated accounts. A
-    filter on the spine (int_health__account_days, unqualified: the names
-    are those of the model's own table too), e.g.
+    filter on the spine (int_health__account_days, unqualified), e.g.
         where {{ health_in_scope(fingerprint) }}
+    `built_date_column` is the model's own day column when it is not
+    score_date (the expansion signals' signal_date).
 #}
-{% macro health_in_scope(fingerprint) -%}
+{% macro health_in_scope(fingerprint, built_date_column='score_date') -%}
     (
-        score_date >= cast('{{ cs_analytics.health_scope_start('score_date', fingerprint) }}' as date)
+        score_date >= cast('{{ cs_analytics.health_scope_start(built_date_column, fingerprint) }}' as date)
         or account_id in ({{ cs_analytics.health_restated_accounts() }})
     )
 {%- endmacro %}

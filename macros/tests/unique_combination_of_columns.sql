@@ -22,3 +22,26 @@ from {{ model }}
 group by {{ columns }}
 having count(*) > 1
 {% endmacro %}
+
+{#- As duckdb__test_unique: the repeated hashes first, then the exact test on them. -#}
+{% macro duckdb__test_unique_combination_of_columns(model, combination_of_columns) %}
+{%- set columns = combination_of_columns | join(', ') %}
+with
+
+repeated_hashes as (
+
+    select hash({{ columns }}) as key_hash
+    from {{ model }}
+    group by hash({{ columns }})
+    having count(*) > 1
+
+)
+
+select
+    {{ columns }},
+    count(*) as duplicate_rows
+from {{ model }}
+where hash({{ columns }}) in (select repeated_hashes.key_hash from repeated_hashes)
+group by {{ columns }}
+having count(*) > 1
+{% endmacro %}

@@ -9,7 +9,22 @@
     Licensed seats of an item: its quantity on per-seat plans, the plan's
     `included_seats` on flat plans; NULL (unknown) when a flat plan has no
     allowance, and the product's seats are then unknown too.
+
+    Incremental like the components (macros/health/health_incremental.sql):
+    a night builds the days it recomputes and every day of a restated
+    account, and keeps the others.
 #}
+
+-- depends_on: {{ ref('int_health__account_composition') }}
+
+{%- set fingerprint = health_build_fingerprint() -%}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ health_delete_recompute_scope('score_date', health_build_fingerprint(), by_account=true) }}"],
+) }}
 
 with
 
@@ -38,6 +53,12 @@ calendar as (
 
 ),
 
+composition as (
+
+    select * from {{ ref('int_health__account_composition') }}
+
+),
+
 versions as (
 
     select
@@ -61,11 +82,11 @@ versions as (
 
 ),
 
-version_days as (
+all_version_days as (
 
     select
         versions.*,
-        calendar.calendar_date
+        calendar.calendar_date as score_date
     from versions
     inner join calendar
         on
@@ -77,32 +98,43 @@ version_days as (
 
 ),
 
+version_days as (
+
+    select * from all_version_days
+    where {{ health_in_scope(fingerprint) }}
+
+),
+
 product_days as (
 
     select
         account_id,
         product_id,
-        calendar_date,
+        score_date,
         count(*) as items_in_force,
         case
             when count(licensed_seats) = count(*) then sum(licensed_seats)
         end as licensed_seats,
         max(tier_rank) as tier_rank,
-        {{ dbt.bool_or('has_mrr and calendar_date >= paid_from_date') }} as is_paid
+        {{ dbt.bool_or('has_mrr and score_date >= paid_from_date') }} as is_paid
     from version_days
-    group by account_id, product_id, calendar_date
+    group by account_id, product_id, score_date
 
 )
 
 select
     product_days.account_id,
     product_days.product_id,
-    product_days.calendar_date as score_date,
+    product_days.score_date,
     products.product_family,
     cast(product_days.items_in_force as {{ dbt.type_bigint() }}) as items_in_force,
     cast(product_days.licensed_seats as {{ dbt.type_bigint() }}) as licensed_seats,
     cast(product_days.tier_rank as {{ dbt.type_bigint() }}) as tier_rank,
-    product_days.is_paid
+    product_days.is_paid,
+    composition.composition_hash,
+    {{ incremental_row_stamp(fingerprint) }}
 from product_days
 left join products
     on product_days.product_id = products.product_id
+left join composition
+    on product_days.account_id = composition.account_id

@@ -7,7 +7,25 @@
     `green_with_unowned_family` (product families the account does not pay
     for, counted on days its health band is green under the current weights
     version, else 0). fct_expansion_signals unions the families.
+
+    Incremental like the components (macros/health/health_incremental.sql):
+    whether a day from the recompute start fires depends only on the
+    window's days before it, so the run reads the metrics from there and
+    writes the days from the start; a restated account is recomputed whole.
 #}
+
+-- depends_on: {{ ref('int_health__account_composition') }}
+
+{%- set fingerprint = health_build_fingerprint() -%}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ health_delete_recompute_scope('signal_date', health_build_fingerprint(), by_account=true) }}"],
+) }}
+
+{%- set start = "cast('" ~ health_scope_start('signal_date', fingerprint) ~ "' as date)" %}
 
 with
 
@@ -38,6 +56,25 @@ scores as (
 weights as (
 
     select * from {{ ref('health_weights') }}
+
+),
+
+composition as (
+
+    select * from {{ ref('int_health__account_composition') }}
+
+),
+
+restated_accounts as (
+
+    {{ health_restated_accounts() }}
+
+),
+
+longest_window as (
+
+    select max(window_days) as window_days
+    from registry
 
 ),
 
@@ -102,9 +139,19 @@ level_checks as (
     from level_metrics
     inner join registry
         on level_metrics.metric = registry.metric
-    where {{ expansion_signal_holds(
-        'level_metrics.metric_value', 'registry.comparison', 'registry.threshold'
-    ) }}
+    cross join longest_window
+    where
+        {{ expansion_signal_holds(
+            'level_metrics.metric_value', 'registry.comparison', 'registry.threshold'
+        ) }}
+        -- a day from the start fires on the window's days before it alone
+        and (
+            level_metrics.score_date
+            >= {{ dbt.dateadd('day', '1 - longest_window.window_days', start) }}
+            or level_metrics.account_id in (
+                select restated_accounts.account_id from restated_accounts
+            )
+        )
 
 ),
 
@@ -141,10 +188,19 @@ level_signals as (
 )
 
 select
-    account_id,
-    signal_date,
-    signal_code,
-    cast(signal_value as decimal(18, 6)) as signal_value,
-    threshold
+    level_signals.account_id,
+    level_signals.signal_date,
+    level_signals.signal_code,
+    cast(level_signals.signal_value as decimal(18, 6)) as signal_value,
+    level_signals.threshold,
+    composition.composition_hash,
+    {{ incremental_row_stamp(fingerprint) }}
 from level_signals
-where days_holding >= window_days
+left join composition
+    on level_signals.account_id = composition.account_id
+where
+    level_signals.days_holding >= level_signals.window_days
+    and (
+        level_signals.signal_date >= {{ start }}
+        or level_signals.account_id in (select restated_accounts.account_id from restated_accounts)
+    )

@@ -7,7 +7,24 @@
     that meets the registry threshold. Counted with running interval sums
     (macros/health/health_windows.sql) over the usage rollup
     int_usage__feature_days. fct_expansion_signals unions the families.
+
+    Incremental like the components (macros/health/health_incremental.sql):
+    a day from the recompute start only needs the rollup rows of the
+    window's days before it; a restated account is recomputed whole.
 #}
+
+-- depends_on: {{ ref('int_health__account_composition') }}
+
+{%- set fingerprint = health_build_fingerprint() -%}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ health_delete_recompute_scope('signal_date', health_build_fingerprint(), by_account=true) }}"],
+) }}
+
+{%- set start = "cast('" ~ health_scope_start('signal_date', fingerprint) ~ "' as date)" %}
 
 with
 
@@ -47,10 +64,29 @@ feature_catalog as (
 
 ),
 
+composition as (
+
+    select * from {{ ref('int_health__account_composition') }}
+
+),
+
+restated_accounts as (
+
+    {{ health_restated_accounts() }}
+
+),
+
 higher_tier_registry as (
 
     select * from registry
     where metric = 'higher_tier_feature_events'
+
+),
+
+longest_window as (
+
+    select max(window_days) as window_days
+    from higher_tier_registry
 
 ),
 
@@ -71,7 +107,17 @@ higher_tier_events as (
             merge_map.surviving_account_id = product_days.account_id
             and feature_catalog.product_id = product_days.product_id
             and feature_days.activity_date = product_days.score_date
-    where feature_catalog.min_tier_rank > product_days.tier_rank
+    cross join longest_window
+    where
+        feature_catalog.min_tier_rank > product_days.tier_rank
+        -- a day from the start only needs events of the window's days before it
+        and (
+            feature_days.activity_date
+            >= {{ dbt.dateadd('day', '1 - longest_window.window_days', start) }}
+            or merge_map.surviving_account_id in (
+                select restated_accounts.account_id from restated_accounts
+            )
+        )
 
 ),
 
@@ -108,6 +154,7 @@ higher_tier_spine as (
         account_days.score_date
     from account_days
     cross join higher_tier_registry
+    where {{ health_in_scope(fingerprint, 'signal_date') }}
 
 ),
 
@@ -132,10 +179,16 @@ higher_tier_checks as (
 )
 
 select
-    account_id,
-    signal_date,
-    signal_code,
-    signal_value,
-    threshold
+    higher_tier_checks.account_id,
+    higher_tier_checks.signal_date,
+    higher_tier_checks.signal_code,
+    higher_tier_checks.signal_value,
+    higher_tier_checks.threshold,
+    composition.composition_hash,
+    {{ incremental_row_stamp(fingerprint) }}
 from higher_tier_checks
-where {{ expansion_signal_holds('signal_value', 'comparison', 'threshold') }}
+left join composition
+    on higher_tier_checks.account_id = composition.account_id
+where {{ expansion_signal_holds(
+    'higher_tier_checks.signal_value', 'higher_tier_checks.comparison', 'higher_tier_checks.threshold'
+) }}

@@ -19,6 +19,7 @@
 -- depends_on: {{ ref('int_health__account_composition') }}
 
 {%- set components = health_components() %}
+{%- set score_change_days = 30 %}
 {%- set fingerprint = health_build_fingerprint() -%}
 
 {{ config(
@@ -167,36 +168,95 @@ scored as (
         end as coverage
     from summed
 
+),
+
+banded as (
+
+    select
+        account_id,
+        score_date,
+        weights_version,
+        segment,
+        touch_model,
+        csm_owner_id,
+        health_score,
+        case
+            when health_score is null or coverage < coverage_floor or not has_weights
+                then 'insufficient_data'
+            when health_score >= green_from then 'green'
+            when health_score >= yellow_from then 'yellow'
+            else 'red'
+        end as health_band,
+        coverage,
+        {% for component in components %}
+        {{ component }}_score,
+        {% endfor %}
+        case
+            when largest_gap <= 0 then null
+            {% for component in components %}
+            when {{ component }}_gap = largest_gap then '{{ component }}'
+            {% endfor %}
+        end as primary_risk_driver,
+        yellow_from,
+        green_from,
+        coverage_floor,
+        composition_hash
+    from scored
+
+),
+
+-- each recomputed day's score 30 days earlier: recomputed tonight too, or
+-- kept (the pre-hook deleted what this run recomputes, so the two never overlap)
+earlier_scores as (
+
+    select
+        account_id,
+        score_date,
+        weights_version,
+        health_score
+    from banded
+    {%- if is_incremental() %}
+
+    union all
+
+    select
+        built.account_id,
+        built.score_date,
+        built.weights_version,
+        built.health_score
+    from {{ this }} as built
+    where
+        built.score_date >= cast({{ dbt.dateadd(
+            'day', -score_change_days, "cast('" ~ health_scope_start('score_date', fingerprint) ~ "' as date)"
+        ) }} as date)
+    {%- endif %}
+
 )
 
 select
-    account_id,
-    score_date,
-    weights_version,
-    segment,
-    touch_model,
-    csm_owner_id,
-    health_score,
-    case
-        when health_score is null or coverage < coverage_floor or not has_weights
-            then 'insufficient_data'
-        when health_score >= green_from then 'green'
-        when health_score >= yellow_from then 'yellow'
-        else 'red'
-    end as health_band,
-    coverage,
+    banded.account_id,
+    banded.score_date,
+    banded.weights_version,
+    banded.segment,
+    banded.touch_model,
+    banded.csm_owner_id,
+    banded.health_score,
+    banded.health_band,
+    banded.coverage,
     {% for component in components %}
-    {{ component }}_score,
+    banded.{{ component }}_score,
     {% endfor %}
-    case
-        when largest_gap <= 0 then null
-        {% for component in components %}
-        when {{ component }}_gap = largest_gap then '{{ component }}'
-        {% endfor %}
-    end as primary_risk_driver,
-    yellow_from,
-    green_from,
-    coverage_floor,
-    composition_hash,
+    banded.primary_risk_driver,
+    cast(banded.health_score - earlier.health_score as decimal(9, 6)) as score_change_30d,
+    banded.yellow_from,
+    banded.green_from,
+    banded.coverage_floor,
+    banded.composition_hash,
     {{ incremental_row_stamp(fingerprint) }}
-from scored
+from banded
+left join earlier_scores as earlier
+    on
+        banded.account_id = earlier.account_id
+        and banded.weights_version = earlier.weights_version
+        and earlier.score_date
+        = cast({{ dbt.dateadd('day', -score_change_days, 'banded.score_date') }} as date)

@@ -6,10 +6,26 @@
     its own): only events of core features (seed feature_catalog), by the
     local day of occurred_at, per surviving account. Events known at or
     after the as-of instant are already left out by
-    int_accounts__usage_events_attributed; a full table each night, so a
-    late event always counts.
+    int_accounts__usage_events_attributed.
+
+    Incremental by activity day: a night recomputes whole every day that an
+    event known since the recompute start fell on, and every day of a
+    restated account, so a late event still counts on its own day, as in a
+    full build.
 #}
 
+-- depends_on: {{ ref('int_health__account_composition') }}
+
+{%- set fingerprint = health_build_fingerprint() -%}
+
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook=["{{ usage_rollup_delete_touched_scope(health_build_fingerprint()) }}"],
+) }}
+
 {{ usage_day_rollup(
-    'account_id', ['product_id', 'feature'], core_features_only=true, distinct_users=true
+    'account_id', ['product_id', 'feature'], fingerprint=fingerprint,
+    core_features_only=true, distinct_users=true, touched_days=true
 ) }}

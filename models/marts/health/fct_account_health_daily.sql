@@ -43,15 +43,9 @@ select
     current_scores.financial_score,
     current_scores.onboarding_score,
     cast(current_scores.primary_risk_driver as {{ dbt.type_string() }}) as primary_risk_driver,
-    cast(current_scores.health_score - month_before.health_score as decimal(9, 6))
-        as score_change_30d,
+    current_scores.score_change_30d,
     cast(current_scores.weights_version as {{ dbt.type_string() }}) as weights_version,
     current_scores.segment,
     current_scores.touch_model,
     current_scores.csm_owner_id
 from current_scores
-left join current_scores as month_before
-    on
-        current_scores.account_id = month_before.account_id
-        and month_before.score_date
-        = cast({{ dbt.dateadd('day', -30, 'current_scores.score_date') }} as date)
