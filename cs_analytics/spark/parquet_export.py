@@ -11,12 +11,11 @@ with `read_parquet('<folder>/*.parquet')`.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cs_analytics.spark.session import spark_conf, spark_session
+from cs_analytics.spark.session import add_profile_arguments, spark_conf, spark_session
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -41,13 +40,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--relation", action="append", required=True, help="schema.table")
     parser.add_argument("--out", type=Path, required=True, help="folder to write into")
-    parser.add_argument(
-        "--profiles-dir",
-        type=Path,
-        default=Path(os.environ.get("DBT_PROFILES_DIR", ".")),
-        help="folder of profiles.yml (default: DBT_PROFILES_DIR, else the current folder)",
-    )
-    parser.add_argument("--target", default="spark", help="the profile's Spark output")
+    add_profile_arguments(parser)
     args = parser.parse_args(argv)
     with spark_session(spark_conf(args.profiles_dir, args.target)) as spark:
         for folder in export_relations(spark, args.relation, args.out):

@@ -21,7 +21,6 @@ nightly's incremental load of only the new files is not carried over yet.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import tempfile
@@ -34,7 +33,12 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from cs_analytics.landing.loader import ingest_landing
-from cs_analytics.spark.session import SparkSetupError, spark_conf, spark_session
+from cs_analytics.spark.session import (
+    SparkSetupError,
+    add_profile_arguments,
+    spark_conf,
+    spark_session,
+)
 from cs_analytics.sql import quote_identifier, quote_literal
 
 if TYPE_CHECKING:
@@ -194,13 +198,7 @@ def main(argv: list[str] | None = None) -> None:
         required=True,
         help="the DuckDB database ingestion loads into (created if missing)",
     )
-    parser.add_argument(
-        "--profiles-dir",
-        type=Path,
-        default=Path(os.environ.get("DBT_PROFILES_DIR", ".")),
-        help="folder of profiles.yml (default: DBT_PROFILES_DIR, else the current folder)",
-    )
-    parser.add_argument("--target", default="spark", help="the profile's Spark output")
+    add_profile_arguments(parser)
     parser.add_argument("--full-refresh", action="store_true", help="read every landing file")
     args = parser.parse_args(argv)
     if shutil.which("java") is None:

@@ -10,6 +10,7 @@ process at a time: never while a dbt command runs on the same scratch folder.
 
 from __future__ import annotations
 
+import argparse
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,17 @@ PROFILE_NAME = "cs_analytics"
 
 class SparkSetupError(Exception):
     """The profile or environment does not allow a local Spark session."""
+
+
+def add_profile_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that locate the Spark output of profiles.yml (`spark_conf`'s arguments)."""
+    parser.add_argument(
+        "--profiles-dir",
+        type=Path,
+        default=Path(os.environ.get("DBT_PROFILES_DIR", ".")),
+        help="folder of profiles.yml (default: DBT_PROFILES_DIR, else the current folder)",
+    )
+    parser.add_argument("--target", default="spark", help="the profile's Spark output")
 
 
 def spark_conf(profiles_dir: Path, target: str) -> dict[str, str]:

@@ -23,8 +23,11 @@ group by {{ columns }}
 having count(*) > 1
 {% endmacro %}
 
-{#- As duckdb__test_unique: the repeated hashes first, then the exact test on them. -#}
+{#- As duckdb__test_unique: on a whole table, the repeated hashes first, then the exact test on them. -#}
 {% macro duckdb__test_unique_combination_of_columns(model, combination_of_columns) %}
+{%- if not cs_analytics.reads_whole_table(model) -%}
+    {{ return(cs_analytics.default__test_unique_combination_of_columns(model, combination_of_columns)) }}
+{%- endif %}
 {%- set columns = combination_of_columns | join(', ') %}
 with
 
