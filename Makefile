@@ -18,7 +18,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
 .PHONY: setup run test dev docs docs-site lint manifest bench bench-mrr lock check-pins clean \
-	browser-deps setup-spark java-spark lock-spark test-spark
+	browser-deps setup-spark java-spark lock-spark test-spark test-spark-smoke
 
 setup: $(STAMP) profiles.yml $(DAGSTER_HOME)/dagster.yaml
 
@@ -137,9 +137,16 @@ java-spark:
 		fi; \
 	fi
 
-## test-spark: the MRR chain with its unit and data tests on Spark, and fct_mrr equal to
-## DuckDB's for the small demo (tests/python/test_spark_mrr.py, about 6 minutes; not in `make test`)
+## test-spark: the whole small demo built on Spark (every seed, model, snapshot, unit and data
+## test) and every mart equal to DuckDB's, and the snapshot's history over several nights equal
+## to DuckDB's (tests/python/test_spark_project.py, test_spark_snapshot.py; not in `make test`)
 test-spark: manifest setup-spark
+	CS_SPARK_TESTS=1 $(BIN)/python -m pytest tests/python/test_spark_project.py \
+		tests/python/test_spark_snapshot.py
+
+## test-spark-smoke: the MRR chain with its unit and data tests on Spark, and fct_mrr equal to
+## DuckDB's (tests/python/test_spark_mrr.py, a few minutes: the smoke a CI budget can hold)
+test-spark-smoke: manifest setup-spark
 	CS_SPARK_TESTS=1 $(BIN)/python -m pytest tests/python/test_spark_mrr.py
 
 ## lock-spark: re-pin constraints-spark.txt after changing requirements-spark.txt

@@ -40,7 +40,8 @@ SMALL_AS_OF = (SMALL.end + timedelta(days=1)).isoformat()
 
 SPARK_MARKS = [
     pytest.mark.slow,
-    # Opt-in: `make test` leaves the Spark modules out, `make test-spark` runs them.
+    # Opt-in: `make test` leaves the Spark modules out, `make test-spark` (and
+    # `make test-spark-smoke`) run them.
     pytest.mark.skipif(
         os.environ.get("CS_SPARK_TESTS") != "1",
         reason="the Spark tests run with `make test-spark` (CS_SPARK_TESTS=1)",

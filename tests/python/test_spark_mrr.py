@@ -11,7 +11,7 @@ fct_mrr must hold the same rows, money exactly equal.
 
 Needs the Spark environment (`make setup-spark`: .venv-spark and Java 17) and
 skips without it. About five minutes, most of it Spark's start-up and per-query
-overhead: not part of `make test`; `make test-spark` runs it (CS_SPARK_TESTS=1).
+overhead: not part of `make test`; `make test-spark-smoke` runs it (CS_SPARK_TESTS=1).
 """
 
 from __future__ import annotations

@@ -103,24 +103,29 @@ def write_accounts(con: duckdb.DuckDBPyConnection, accounts: list[Account]) -> N
     con.executemany(f"insert into {FIXTURE} values (?, ?, ?, ?)", accounts)
 
 
-def load_into_spark(folder: Path, accounts: list[Account]) -> None:
-    parquet = folder / "accounts.parquet"
+def write_spark_accounts(folder: Path, accounts: list[Account]) -> None:
+    """The accounts as the one Parquet file of the Spark fixture table's folder."""
+    folder.mkdir(exist_ok=True)
     with duckdb.connect() as con:
         write_accounts(con, accounts)
-        con.execute(f"copy {FIXTURE} to '{parquet}' (format parquet)")
-    spark_python(folder, "tests.python.spark_tables", ["--table", f"{FIXTURE}={parquet}"])
+        con.execute(f"copy {FIXTURE} to '{folder / 'accounts.parquet'}' (format parquet)")
 
 
 @pytest.fixture(scope="module")
 def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshots]:
     folder = tmp_path_factory.mktemp("spark_snapshot")
     database = folder / "work.duckdb"
-    for as_of, accounts in RUNS:
+    spark_accounts = folder / "spark_accounts"
+    for night, (as_of, accounts) in enumerate(RUNS):
         vars_ = {"as_of_date": as_of, "reporting_timezone": "Asia/Tokyo"}
         with duckdb.connect(str(database)) as con:
             write_accounts(con, accounts)
         duckdb_dbt(folder, database, BUILD, vars_)
-        load_into_spark(folder, accounts)
+        write_spark_accounts(spark_accounts, accounts)
+        if night == 0:
+            spark_python(
+                folder, "tests.python.spark_tables", ["--table", f"{FIXTURE}={spark_accounts}"]
+            )
         spark_dbt(folder, BUILD, vars_, f"the snapshot of {as_of} on Spark")
     yield Snapshots(database, export_from_spark(folder, [SNAPSHOT]))
 
