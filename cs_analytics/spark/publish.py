@@ -37,7 +37,7 @@ from cs_analytics.sql import quote_identifier, quote_literal
 
 if TYPE_CHECKING:
     import duckdb
-    from pyspark.sql import SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
 # The live build and the one before it: a reader who resolved the pointer just
 # before tonight's swap still finds its folder.
@@ -78,8 +78,25 @@ def remove_abandoned(warehouse_path: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def _as_published(frame: DataFrame) -> DataFrame:
+    """The mart in the Parquet types of the DuckDB night's copies.
+
+    Spark's `timestamp` is an instant and goes to Parquet adjusted to UTC
+    (read back as TIMESTAMP WITH TIME ZONE); the marts' timestamps are UTC
+    wall-clock values (the session time zone is UTC), which DuckDB writes as
+    plain timestamps: `timestamp_ntz` writes those.
+    """
+    columns = [
+        f"cast(`{field.name}` as timestamp_ntz) as `{field.name}`"
+        if field.dataType.typeName() == "timestamp"
+        else f"`{field.name}`"
+        for field in frame.schema.fields
+    ]
+    return frame.selectExpr(*columns)
+
+
 def _write_mart(spark: SparkSession, folder: Path, mart: str) -> None:
-    frame = spark.table(f"{MARTS_SCHEMA}.{mart}")
+    frame = _as_published(spark.table(f"{MARTS_SCHEMA}.{mart}"))
     partitions = PARTITIONED_MARTS.get(mart)
     if partitions is None:
         # Spark writes a folder of part files; the layout has one file per mart.
