@@ -110,9 +110,9 @@ def _write_mart(spark: SparkSession, folder: Path, mart: str) -> None:
     month = f"date_format(`{partitions.date_column}`, 'yyyy-MM')"
     # One file per month; Spark names the folder of NULL dates as DuckDB does
     # (publish.fingerprint.NULL_PARTITION, Hive's default partition).
-    frame.selectExpr("*", f"{month} as `{key}`").coalesce(1).write.partitionBy(
-        key
-    ).parquet(str(folder / mart))
+    frame.selectExpr("*", f"{month} as `{key}`").coalesce(1).write.partitionBy(key).parquet(
+        str(folder / mart)
+    )
     _drop_writer_files(folder / mart)
 
 
