@@ -18,7 +18,7 @@ export GX_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
 .PHONY: setup run test dev docs docs-site lint manifest bench bench-mrr lock check-pins clean \
-	browser-deps setup-spark java-spark lock-spark test-spark
+	browser-deps setup-spark java-spark lock-spark test-spark test-spark-smoke
 
 setup: $(STAMP) profiles.yml $(DAGSTER_HOME)/dagster.yaml
 
@@ -41,8 +41,9 @@ $(DAGSTER_HOME)/dagster.yaml: orchestration/dagster.yaml
 manifest: setup
 	$(BIN)/dbt parse --quiet
 
-## run: build the warehouse from the landing folder (the demo data by default)
-run: manifest
+## run: build the warehouse from the landing folder (the demo data by default); DBT_TARGET=spark
+## runs the same nightly on Spark and publishes the marts as Parquet (README, Spark)
+run: manifest $(if $(filter spark,$(DBT_TARGET)),setup-spark)
 	$(BIN)/python -m orchestration.run
 
 ## test: lint, then the whole test suite (what CI runs) in TEST_WORKERS processes (2, one
@@ -137,9 +138,18 @@ java-spark:
 		fi; \
 	fi
 
-## test-spark: the MRR chain with its unit and data tests on Spark, and fct_mrr equal to
-## DuckDB's for the small demo (tests/python/test_spark_mrr.py, about 6 minutes; not in `make test`)
+## test-spark: the whole small demo built on Spark (every seed, model, snapshot, unit and data
+## test) and every mart equal to DuckDB's, the snapshot's history over several nights equal
+## to DuckDB's, and the nightly job on Spark publishing the DuckDB night's marts as Parquet
+## (tests/python/test_spark_project.py, test_spark_snapshot.py, test_spark_nightly.py; not
+## in `make test`)
 test-spark: manifest setup-spark
+	CS_SPARK_TESTS=1 $(BIN)/python -m pytest tests/python/test_spark_project.py \
+		tests/python/test_spark_snapshot.py tests/python/test_spark_nightly.py
+
+## test-spark-smoke: the MRR chain with its unit and data tests on Spark, and fct_mrr equal to
+## DuckDB's (tests/python/test_spark_mrr.py, a few minutes: the smoke a CI budget can hold)
+test-spark-smoke: manifest setup-spark
 	CS_SPARK_TESTS=1 $(BIN)/python -m pytest tests/python/test_spark_mrr.py
 
 ## lock-spark: re-pin constraints-spark.txt after changing requirements-spark.txt

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -15,6 +16,9 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 # whenever the environment's bin folder is not on PATH (a `.venv/bin/dagster
 # dev` started without activating .venv), so every dbt call uses this one.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+# The Spark environment (`make setup-spark`): its dbt (dbt-spark) and its Python
+# (PySpark), which the nightly on Spark calls as subprocesses.
+SPARK_BIN = PROJECT_DIR / ".venv-spark" / "bin"
 DEFAULT_LANDING_DIR = PROJECT_DIR / "data" / "landing"
 DEFAULT_WAREHOUSE_PATH = PROJECT_DIR / "warehouse" / "cs_analytics.duckdb"
 DEFAULT_REPORT_DIR = PROJECT_DIR / "reports"
@@ -37,6 +41,13 @@ class RunSettings:
     # The HTML report's lens (REPORT_PHASE) and language (REPORT_LANG).
     report_phase: str = "scaling"
     report_lang: str = "en"
+    # The profiles.yml output dbt builds on (DBT_TARGET): `duckdb` or `spark`.
+    dbt_target: str = "duckdb"
+
+    @property
+    def on_spark(self) -> bool:
+        """The night builds on Spark: raw copied there, marts published from there."""
+        return self.dbt_target == "spark"
 
     @property
     def working_db_path(self) -> Path:
@@ -112,4 +123,17 @@ def load_settings(environ: dict[str, str] | None = None) -> RunSettings:
         full_refresh=full_refresh_text in ("1", "true", "yes"),
         report_phase=phase,
         report_lang=language,
+        dbt_target=dbt_target(env),
     )
+
+
+DBT_TARGETS = ("duckdb", "spark")
+
+
+def dbt_target(environ: Mapping[str, str] | None = None) -> str:
+    """The engine of the night, chosen in one place: DBT_TARGET (profiles.yml's output)."""
+    env = os.environ if environ is None else environ
+    target = (env.get("DBT_TARGET") or "duckdb").strip().lower()
+    if target not in DBT_TARGETS:
+        raise ValueError(f"DBT_TARGET={target!r} is not one of {', '.join(DBT_TARGETS)}")
+    return target

@@ -3,7 +3,8 @@
 from dagster import Definitions
 from dagster_dbt import DbtCliResource
 
-from cs_analytics.settings import DBT_EXECUTABLE
+from cs_analytics.settings import DBT_EXECUTABLE, dbt_target
+from cs_analytics.spark.steps import spark_executable
 from orchestration.assets.alerts import cs_alert_delivery
 from orchestration.assets.dbt import dbt_models
 from orchestration.assets.landing import landing
@@ -16,6 +17,9 @@ from orchestration.resources import NightlyLock, PipelineSettings
 from orchestration.sensors import record_nightly_failure
 
 settings = PipelineSettings()
+# DBT_TARGET=spark: dbt-spark's dbt, from the Spark environment; profiles.yml's
+# `target` reads the same variable, so dbt builds on its `spark` output.
+dbt_executable = spark_executable("dbt") if dbt_target() == "spark" else DBT_EXECUTABLE
 
 defs = Definitions(
     assets=[
@@ -31,7 +35,7 @@ defs = Definitions(
     schedules=[nightly_schedule()],
     sensors=[record_nightly_failure],
     resources={
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable),
         "settings": settings,
         "nightly_lock": NightlyLock(settings=settings),
     },

@@ -14,6 +14,7 @@ from dagster import DagsterEvent, DagsterEventType, DagsterInstance
 from cs_analytics.run_lock import NightlyAlreadyRunning, nightly_lock
 from cs_analytics.run_metadata import record_run
 from cs_analytics.settings import RunSettings, load_settings
+from cs_analytics.spark.publish import parquet_root
 
 RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
@@ -77,7 +78,8 @@ def main() -> int:
 
     print(
         f"nightly: as_of_date={settings.as_of_date} timezone={settings.reporting_timezone} "
-        f"currency={settings.reporting_currency} landing={settings.landing_dir}",
+        f"currency={settings.reporting_currency} landing={settings.landing_dir} "
+        f"engine={settings.dbt_target}",
         flush=True,
     )
     run_id = str(uuid.uuid4())
@@ -89,7 +91,10 @@ def main() -> int:
         messages = None if result.success else failure_messages(events)
         record_outcome(instance, run_id, settings, messages)
     if messages is None:
-        print(f"nightly: published {settings.warehouse_path} (run {run_id})")
+        published = (
+            parquet_root(settings.warehouse_path) if settings.on_spark else settings.warehouse_path
+        )
+        print(f"nightly: published {published} (run {run_id})")
         return 0
     print(
         f"nightly: FAILED (run {run_id}); the published warehouse was left as it was.",

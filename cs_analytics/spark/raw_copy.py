@@ -181,6 +181,11 @@ def ingest_and_copy(
         started_at=started_at,
         full_refresh=full_refresh,
     )
+    return copy_raw(working_db, profiles_dir, target)
+
+
+def copy_raw(working_db: Path, profiles_dir: Path, target: str = "spark") -> list[str]:
+    """Copy the working database's `raw` schema, as ingestion left it, into Spark."""
     conf = spark_conf(profiles_dir, target)
     with tempfile.TemporaryDirectory(prefix="raw_copy_") as folder:
         exported = export_raw(working_db, Path(folder))
@@ -191,7 +196,7 @@ def ingest_and_copy(
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--landing", type=Path, required=True, help="the landing folder")
+    parser.add_argument("--landing", type=Path, help="the landing folder (not with --copy-only)")
     parser.add_argument(
         "--working-db",
         type=Path,
@@ -200,13 +205,23 @@ def main(argv: list[str] | None = None) -> None:
     )
     add_profile_arguments(parser)
     parser.add_argument("--full-refresh", action="store_true", help="read every landing file")
+    parser.add_argument(
+        "--copy-only",
+        action="store_true",
+        help="skip ingestion: copy the raw schema the nightly's landing step just loaded",
+    )
     args = parser.parse_args(argv)
+    if args.landing is None and not args.copy_only:
+        parser.error("--landing is required unless --copy-only")
     if shutil.which("java") is None:
         parser.error("Spark needs Java 17 on PATH (`make setup-spark` installs or names it)")
     started = time.perf_counter()
-    tables = ingest_and_copy(
-        args.landing, args.working_db, args.profiles_dir, args.target, args.full_refresh
-    )
+    if args.copy_only:
+        tables = copy_raw(args.working_db, args.profiles_dir, args.target)
+    else:
+        tables = ingest_and_copy(
+            args.landing, args.working_db, args.profiles_dir, args.target, args.full_refresh
+        )
     print(f"copied {len(tables)} raw tables into Spark in {time.perf_counter() - started:.1f}s")
 
 

@@ -12,8 +12,9 @@
 
 {{ config(
     materialized='incremental',
-    incremental_strategy='delete+insert',
+    incremental_strategy=cs_analytics.replace_by_key_strategy(),
     unique_key=['run_id', 'file_path'],
+    partition_by=cs_analytics.replace_by_key_partition(['run_id']),
     on_schema_change='fail',
 ) }}
 

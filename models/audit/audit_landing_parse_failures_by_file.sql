@@ -10,7 +10,7 @@
 #}
 
 {{ config(
-    materialized='incremental',
+    materialized=cs_analytics.incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key=['file_path'],
     on_schema_change='fail',

@@ -52,9 +52,18 @@ def dbt_models(
     if not invocation.is_successful():
         raise Failure(
             description=describe_dbt_failures(
-                invocation.get_artifact("run_results.json"), run.working_db_path
+                invocation.get_artifact("run_results.json"),
+                # A failing test's rows live in Spark tonight, not in the working database.
+                None if run.on_spark else run.working_db_path,
             )
         )
+    if run.on_spark:
+        # The write of write-audit-publish on a cluster: the marts become the
+        # unpublished Parquet build the mart checks audit (cs_analytics/spark/publish.py).
+        from cs_analytics.spark.steps import stage_marts
+
+        marts = [key.path[-1] for key in mart_asset_keys()]
+        stage_marts(run.warehouse_path, context.run_id, marts, context.log.info)
 
 
 def night_target_path(run_id: str) -> Path:
@@ -73,8 +82,10 @@ def night_target_path(run_id: str) -> Path:
 FAILING_ROWS_SAMPLE = 5
 
 
-def _failing_rows(compiled_sql: str, working_db: Path) -> list[dict[str, Any]]:
+def _failing_rows(compiled_sql: str, working_db: Path | None) -> list[dict[str, Any]]:
     """A few rows of a failed test, from its own compiled query (dbt stores no failures)."""
+    if working_db is None:
+        return []
     try:
         with duckdb.connect(str(working_db), read_only=True) as con:
             cursor = con.execute(
@@ -93,7 +104,7 @@ def _failing_rows(compiled_sql: str, working_db: Path) -> list[dict[str, Any]]:
         return []
 
 
-def describe_dbt_failures(run_results: Mapping[str, Any], working_db: Path) -> str:
+def describe_dbt_failures(run_results: Mapping[str, Any], working_db: Path | None) -> str:
     """Which tests failed (with failing rows) and which models errored (with dbt's message)."""
     lines = []
     for result in run_results.get("results", []):

@@ -56,6 +56,12 @@ def landing(
     )
     for warning in report.warnings:
         context.log.warning(warning)
+    if run.on_spark:
+        # Ingestion stays one piece of code with one contract; Spark's sources
+        # (database `raw`) then get the rows it loaded.
+        from cs_analytics.spark.steps import copy_raw_to_spark
+
+        copy_raw_to_spark(run.working_db_path, context.log.info)
     for table in TABLES:
         files = [f for f in report.files if f.table_path == table.path]
         read = [f for f in report.read_files if f.table_path == table.path]

@@ -19,7 +19,9 @@ from dagster import AssetExecutionContext, Backoff, MaterializeResult, RetryPoli
 
 from cs_analytics.health_history import record_published_health
 from cs_analytics.publish import publish_marts
-from cs_analytics.run_metadata import record_run
+from cs_analytics.run_metadata import RunRecord, record_run
+from cs_analytics.settings import RunSettings
+from cs_analytics.spark.publish import parquet_root, pointer_file, publish_staged
 from orchestration.assets.dbt import mart_asset_keys
 from orchestration.resources import NightlyLock, PipelineSettings
 from orchestration.run_records import run_record
@@ -40,6 +42,8 @@ def published_warehouse(
 ) -> MaterializeResult:
     run = settings.resolve()
     record = run_record(context.instance, context.run_id, run, "published")
+    if run.on_spark:
+        return publish_spark_build(context, run, record)
     result = publish_marts(
         run.working_db_path,
         run.warehouse_path,
@@ -66,5 +70,29 @@ def published_warehouse(
             "rows_written": result.rows_written,
             "publish_seconds": round(result.seconds, 1),
             **{f"rows.{name}": count for name, count in result.rows_per_mart.items()},
+        }
+    )
+
+
+def publish_spark_build(
+    context: AssetExecutionContext, run: RunSettings, record: RunRecord
+) -> MaterializeResult:
+    """The Spark night's staged Parquet build made live (cs_analytics/spark/publish.py).
+
+    Every mart check read this very folder; the rename of the pointer is the
+    whole publish, so a retry only repeats it.
+    """
+    started = time.perf_counter()
+    folder = publish_staged(run.warehouse_path, context.run_id)
+    record_run(run.working_db_path, record)
+    root = parquet_root(run.warehouse_path)
+    context.log.info(f"published the Spark build {folder.name} as {root}")
+    return MaterializeResult(
+        metadata={
+            "parquet_dir": str(parquet_root(run.warehouse_path)),
+            "build_folder": str(folder),
+            "pointer_file": str(pointer_file(run.warehouse_path)),
+            "as_of_date": run.as_of_date.isoformat(),
+            "publish_seconds": round(time.perf_counter() - started, 1),
         }
     )

@@ -64,7 +64,7 @@ missing_facts as (
 size_problems as (
 
     select
-        cast(null as varchar) as account_id,
+        cast(null as {{ dbt.type_string() }}) as account_id,
         coalesce(cohort_sizes.cohort_month, onboarding.cohort_month) as cohort_month,
         'accounts started' as problem
     from cohort_sizes

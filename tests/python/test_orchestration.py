@@ -67,3 +67,24 @@ def test_publish_waits_for_every_mart(defs: Definitions) -> None:
     graph = defs.resolve_asset_graph()
     parents = graph.get(AssetKey(["published_warehouse"])).parent_keys
     assert {AssetKey(["marts", "dim_build"]), AssetKey(["marts", "dim_csms"])} <= parents
+
+
+def test_the_spark_night_leaves_out_only_the_readers_of_the_duckdb_file(
+    defs: Definitions,
+) -> None:
+    from orchestration.jobs import DUCKDB_WAREHOUSE_READERS, nightly_selection
+
+    graph = defs.resolve_asset_graph()
+    everything = nightly_selection("duckdb").resolve(graph)
+    on_spark = nightly_selection("spark").resolve(graph)
+    assert everything - on_spark == {AssetKey([name]) for name in DUCKDB_WAREHOUSE_READERS}
+    assert AssetKey(["published_warehouse"]) in on_spark
+
+
+def test_the_engine_is_duckdb_or_spark() -> None:
+    from cs_analytics.settings import dbt_target, load_settings
+
+    assert dbt_target({}) == "duckdb"
+    assert load_settings({"DBT_TARGET": "spark"}).on_spark
+    with pytest.raises(ValueError, match="DBT_TARGET='postgres' is not one of duckdb, spark"):
+        dbt_target({"DBT_TARGET": "postgres"})

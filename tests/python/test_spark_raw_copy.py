@@ -3,7 +3,7 @@
 cs_analytics/spark/raw_copy.py maps every type a raw column can have
 (cs_analytics/landing/raw_columns.py) to its Spark counterpart and exports the
 raw tables to Parquet in a form Spark reads as that type; the Spark side runs
-in tests/python/test_spark_mrr.py (`make test-spark`).
+in tests/python/test_spark_project.py (`make test-spark`).
 """
 
 from __future__ import annotations

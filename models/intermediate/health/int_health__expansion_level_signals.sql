@@ -19,7 +19,7 @@
 {%- set fingerprint = health_build_fingerprint() -%}
 
 {{ config(
-    materialized='incremental',
+    materialized=cs_analytics.incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook=["{{ health_delete_recompute_scope('signal_date', health_build_fingerprint(), by_account=true) }}"],

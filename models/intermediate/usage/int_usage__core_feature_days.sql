@@ -19,7 +19,7 @@
 {%- set fingerprint = health_build_fingerprint() -%}
 
 {{ config(
-    materialized='incremental',
+    materialized=cs_analytics.incremental_materialization(),
     incremental_strategy='append',
     on_schema_change='fail',
     pre_hook=["{{ usage_rollup_delete_touched_scope(health_build_fingerprint()) }}"],

@@ -13,7 +13,7 @@
 {%- set has_stale = has_stale_staged_rows(raw_events, reloaded_files) -%}
 
 {{ config(
-    materialized='incremental',
+    materialized=cs_analytics.incremental_materialization(),
     incremental_strategy='delete+insert',
     unique_key='event_id',
     on_schema_change='fail',
