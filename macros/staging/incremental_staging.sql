@@ -51,11 +51,15 @@
     stayed, with their stamps).
 #}
 {% macro stale_staged_row(source_relation, files) -%}
+    {#- The file list is stated again on raw's side, so the lookup reads those
+        files' raw rows only: DuckDB does not carry it through the correlation
+        (178.9 s against 4.0 s over 300 M staged and raw events). #}
     staged._source_file in ({{ files }})
     and not exists (
         select 1 from {{ source_relation }} as raw_rows
         where
-            raw_rows._source_file = staged._source_file
+            raw_rows._source_file in ({{ files }})
+            and raw_rows._source_file = staged._source_file
             and raw_rows._source_row = staged._source_row
             and raw_rows._loaded_at = staged._loaded_at
     )
@@ -74,23 +78,85 @@
 {%- endmacro %}
 
 {#
-    Pre-hook: delete the stale rows (see stale_staged_row) of events that raw
-    no longer holds at all. Stale rows whose event raw still holds stay for
-    the model, which stages that event again from raw.
+    How far back a night looks for the staged copies of the events it reads
+    (docs/landing_contract.md, "Late arrivals"): `late_arrival_window_days`
+    before the earliest `column` among the raw rows loaded since `watermark`.
+    A re-sent event repeats its `column`, so its staged copy is always found;
+    a conflicting copy that moved it further back is a second row for the
+    key, which the night's `unique` test stops on and a full refresh merges.
+    A timestamp expression, or none: on a full build, on a night with no new
+    rows, and on a night with stale rows, whose events are staged again from
+    raw rows loaded on earlier nights (the whole table is searched then).
 #}
-{% macro delete_vanished_staged_rows(source_name, table_name, key) -%}
-    {%- set relation = source(source_name, table_name) -%}
-    {%- set files = cs_analytics.files_loaded_since(
-        source_name ~ '/' ~ table_name, cs_analytics.staged_watermark()
-    ) -%}
-    {%- if not cs_analytics.has_stale_staged_rows(relation, files) -%}
-        {{ return('') }}
+{% macro staged_lookback(source_relation, column, watermark, has_stale) -%}
+    {%- if watermark is none or has_stale -%}
+        {{ return(none) }}
     {%- endif -%}
-    delete from {{ this }} as staged
+    {%- set earliest = run_query(
+        'select cast(min(' ~ cs_analytics.landing_timestamp(column) ~ ') as '
+        ~ dbt.type_string() ~ ') from ' ~ source_relation ~ ' where _loaded_at > ' ~ watermark
+    ).rows[0][0] -%}
+    {%- if earliest is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(dbt.dateadd(
+        'day', -(var('late_arrival_window_days') | int), "cast('" ~ earliest ~ "' as timestamp)"
+    )) }}
+{%- endmacro %}
+
+{#
+    The conditions on `column` (of alias.) that together cover the staged rows
+    inside `lookback` (staged_lookback), one per scan: an `or` with the
+    undated rows would make DuckDB read every row group instead of the few
+    whose min/max overlap the window (10.2 s against 0.2 s at 300 M events).
+    One condition that holds for every row when there is no lookback.
+#}
+{% macro lookback_scans(column, lookback) -%}
+    {%- if lookback is none -%}
+        {{ return(['true']) }}
+    {%- endif -%}
+    {{ return([column ~ ' >= ' ~ lookback, column ~ ' is null']) }}
+{%- endmacro %}
+
+{#
+    The incremental strategy 'delete_insert_in_lookback' (dbt calls it by
+    name): delete+insert by the model's unique key whose delete reads only
+    the staged rows inside the lookback of config meta `lookback`
+    ({source: [name, table], column}; see staged_lookback). It first deletes
+    the stale rows (see stale_staged_row) of events that raw no longer holds
+    at all; stale rows whose event raw still holds go with the key delete,
+    as the model stages that event again from raw. Every statement is
+    decided on the table as the model read it, before anything is deleted,
+    so the copies the model merged are the rows deleted.
+#}
+{% macro get_incremental_delete_insert_in_lookback_sql(arg_dict) -%}
+    {%- set lookback_of = config.get('meta')['lookback'] -%}
+    {%- set relation = source(lookback_of['source'][0], lookback_of['source'][1]) -%}
+    {%- set watermark = cs_analytics.staged_watermark() -%}
+    {%- set files = cs_analytics.files_loaded_since(lookback_of['source'] | join('/'), watermark) -%}
+    {%- set has_stale = cs_analytics.has_stale_staged_rows(relation, files) -%}
+    {%- set lookback = cs_analytics.staged_lookback(
+        relation, lookback_of['column'], watermark, has_stale
+    ) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set tonight = arg_dict['temp_relation'] -%}
+    {%- set key = arg_dict['unique_key'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {%- if has_stale %}
+    delete from {{ target }} as staged
     where
         {{ cs_analytics.stale_staged_row(relation, files) }}
         and not exists (
             select 1 from {{ relation }} as raw_rows
             where {{ cs_analytics.landing_text('raw_rows.' ~ key) }} = staged.{{ key }}
-        )
+        );
+    {%- endif %}
+    {%- for scan in cs_analytics.lookback_scans(lookback_of['column'], lookback) %}
+    delete from {{ target }}
+    where
+        {{ key }} in (select {{ key }} from {{ tonight }})
+        and {{ scan }};
+    {%- endfor %}
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }} from {{ tonight }}
 {%- endmacro %}

@@ -36,7 +36,9 @@ def query(db: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
-def write_events(path: Path, ids: list[str], occurred: datetime = datetime(2024, 2, 1, 9)) -> None:
+def write_events(
+    path: Path, ids: list[str], occurred: datetime | None = datetime(2024, 2, 1, 9)
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(
         pa.table(

@@ -25,7 +25,7 @@ NIGHT = datetime(2024, 6, 1, tzinfo=UTC)
 STAGED = "select event_id, received_at, _source_file from staging.stg_usage__events order by 1"
 
 
-def build_staged(db: Path, full_refresh: bool = False) -> None:
+def build_staged(db: Path, full_refresh: bool = False, succeeds: bool = True) -> str:
     args = [DBT_EXECUTABLE, "build", "--select", "stg_usage__events", "--exclude-resource-type"]
     args += ["unit_test", "--vars", json.dumps({"as_of_date": "2024-06-30"})]
     args += ["--target-path", str(db.parent / "target")]
@@ -36,7 +36,8 @@ def build_staged(db: Path, full_refresh: bool = False) -> None:
         capture_output=True,
         text=True,
     )
-    assert done.returncode == 0, done.stdout[-3000:]
+    assert (done.returncode == 0) == succeeds, done.stdout[-3000:]
+    return done.stdout
 
 
 def staged(db: Path) -> list[tuple]:
@@ -90,3 +91,33 @@ def test_staged_events_follow_new_changed_and_vanished_rows(landing: Path, tmp_p
         ("e1", "usage/events/resent-1.parquet"),
         ("e3", "usage/events/month=2024-02.parquet"),
     ]
+
+
+def test_a_night_looks_for_earlier_copies_inside_the_late_arrival_window(
+    landing: Path, tmp_path: Path
+) -> None:
+    events = landing / "usage" / "events"
+    db = tmp_path / "w.duckdb"
+    write_events(events / "month=2024-02.parquet", ["e1"])
+    write_events(events / "undated-1.parquet", ["e2"], occurred=None)
+    night(landing, db, 1)
+
+    # Tonight's earliest event occurred on 20 May: the lookup reads the staged
+    # events from 17 May on (late_arrival_window_days: 3), and undated ones.
+    write_events(events / "month=2024-05.parquet", ["e3"], occurred=datetime(2024, 5, 20))
+    write_events(events / "undated-2.parquet", ["e2"], occurred=None)
+    assert [r[0] for r in night(landing, db, 2)] == ["e1", "e2", "e3"]
+
+    # A copy of e1 that moved it to 20 May leaves its February copy outside
+    # the window: two rows for e1, which the night's unique test stops on,
+    # and which a full refresh merges.
+    write_events(events / "moved-3.parquet", ["e1"], occurred=datetime(2024, 5, 20))
+    ingest_landing(db, landing, "night-3", NIGHT + timedelta(days=3))
+    failed = build_staged(db, succeeds=False)
+    assert "FAIL 1 unique_stg_usage__events_event_id" in failed
+    build_staged(db, full_refresh=True)
+    assert [r[0] for r in staged(db)] == ["e1", "e2", "e3"]
+
+    # A re-sent event repeats its occurred_at: found however old it is.
+    write_events(events / "resent-4.parquet", ["e1", "e3"])
+    assert [r[0] for r in night(landing, db, 4)] == ["e1", "e2", "e3"]

@@ -1,23 +1,27 @@
 {#
     Incremental (macros/staging/incremental_staging.sql): a night parses only
     the rows loaded since the last build and de-duplicates them together with
-    the rows already staged for the same event ids; delete+insert by event_id
-    then replaces those ids' rows. A staged row that raw no longer holds (its
-    file changed) is stale: its event is staged again from what raw holds
-    now, or deleted by the pre-hook when raw has no row of it left.
+    the rows already staged for the same event ids, looked up inside the
+    late-arrival window (staged_lookback); delete+insert by event_id then
+    replaces those ids' rows (strategy delete_insert_in_lookback, the same
+    window). A staged row that raw no longer holds (its file changed) is
+    stale: its event is staged again from what raw holds now, or deleted
+    when raw has no row of it left.
 #}
 
 {%- set watermark = staged_watermark() -%}
 {%- set reloaded_files = files_loaded_since('usage/events', watermark) -%}
 {%- set raw_events = source('usage', 'events') -%}
 {%- set has_stale = has_stale_staged_rows(raw_events, reloaded_files) -%}
+{%- set lookback_column = 'occurred_at' -%}
+{%- set lookback = staged_lookback(raw_events, lookback_column, watermark, has_stale) -%}
 
 {{ config(
     materialized=cs_analytics.incremental_materialization(),
-    incremental_strategy='delete+insert',
+    incremental_strategy='delete_insert_in_lookback',
     unique_key='event_id',
+    meta={'lookback': {'source': ['usage', 'events'], 'column': lookback_column}},
     on_schema_change='fail',
-    pre_hook=["{{ delete_vanished_staged_rows('usage', 'events', 'event_id') }}"],
 ) }}
 
 with
@@ -73,6 +77,10 @@ parsed as {{ cs_analytics.not_materialized() }} (
 already_staged as (
 
     -- the rows staged on earlier nights for the event ids read tonight
+    {%- for scan in lookback_scans('staged.' ~ lookback_column, lookback) %}
+    {%- if not loop.first %}
+    union all
+    {%- endif %}
     select
         staged.event_id,
         staged.account_id,
@@ -86,9 +94,11 @@ already_staged as (
     from {{ this }} as staged
     where
         staged.event_id in (select parsed.event_id from parsed)
+        and {{ scan }}
         {%- if has_stale %}
         and not ({{ stale_staged_row(raw_events, reloaded_files) }})
         {%- endif %}
+    {%- endfor %}
 
 ),
 {%- endif %}
