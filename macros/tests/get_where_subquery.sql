@@ -10,7 +10,9 @@
 
     - unique and unique_combination_of_columns: every row whose key is the
       key of a row written tonight (NULL parts matching, as in GROUP BY), so
-      a new row that repeats a kept one still fails;
+      a new row that repeats a kept one still fails; the dates of the key
+      also bound them to tonight's range, so the history's row groups are
+      skipped;
     - any other test: the rows written tonight.
 
     A night's tests then cost what the night appended, not the history.
@@ -57,9 +59,11 @@
     {%- if graph.nodes[model.attached_node].config.materialized != 'incremental' -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set columns = adapter.get_columns_in_relation(relation)
-        | map(attribute='name') | map('lower') | list -%}
-    {%- if 'dbt_invocation_id' not in columns -%}
+    {%- set column_types = {} -%}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+        {%- do column_types.update({column.name | lower: column.dtype | lower}) -%}
+    {%- endfor -%}
+    {%- if 'dbt_invocation_id' not in column_types -%}
         {{ return('') }}
     {%- endif -%}
     {%- set test = model.test_metadata or {} -%}
@@ -71,14 +75,49 @@
     {%- else -%}
         {%- set keys = [] -%}
     {%- endif -%}
+    {#- the key's dates and timestamps, whose range tonight bounds the rows tested -#}
+    {%- set ranged = [] -%}
+    {%- for key in keys -%}
+        {%- set dtype = column_types.get(key | lower, '') -%}
+        {%- if dtype.startswith('date') or dtype.startswith('timestamp') -%}
+            {%- do ranged.append(key) -%}
+        {%- endif -%}
+    {%- endfor -%}
     {%- set written_tonight = "dbt_invocation_id = '" ~ invocation_id ~ "'" -%}
-    {%- set rows = run_query(
-        'select count(*), count(case when ' ~ written_tonight ~ ' then 1 end) from ' ~ relation
-    ).rows[0] -%}
+    {%- set measures = ['count(*)', 'count(case when ' ~ written_tonight ~ ' then 1 end)'] -%}
+    {%- for key in ranged -%}
+        {%- for bound in ('min', 'max') -%}
+            {%- do measures.append(
+                'cast(' ~ bound ~ '(case when ' ~ written_tonight ~ ' then ' ~ key ~ ' end) as '
+                ~ dbt.type_string() ~ ')'
+            ) -%}
+        {%- endfor -%}
+        {%- do measures.append(
+            'count(case when ' ~ written_tonight ~ ' and ' ~ key ~ ' is null then 1 end)'
+        ) -%}
+    {%- endfor -%}
+    {%- set rows = run_query('select ' ~ measures | join(', ') ~ ' from ' ~ relation).rows[0] -%}
     {#- nothing written tonight, or everything (a first build, a full refresh): every row -#}
     {%- if rows[1] == 0 or rows[1] == rows[0] -%}
         {{ return('') }}
     {%- endif -%}
+    {#-
+        A kept row with tonight's key has each date of the key inside tonight's
+        range: stated as literals, DuckDB skips the row groups outside it
+        (48.3 s against 3.1 s for int_usage__user_days at 206 M rows). Not
+        when tonight has a NULL there: `or is null` would read every group.
+    -#}
+    {%- set ranges = [] -%}
+    {%- for key in ranged -%}
+        {%- set at = 2 + loop.index0 * 3 -%}
+        {%- if rows[at + 2] == 0 -%}
+            {%- set type = column_types[key | lower] -%}
+            {%- do ranges.append(
+                'tested.' ~ key ~ " between cast('" ~ rows[at] ~ "' as " ~ type ~ ")"
+                ~ " and cast('" ~ rows[at + 1] ~ "' as " ~ type ~ ")"
+            ) -%}
+        {%- endif -%}
+    {%- endfor -%}
     {%- set filter -%}
         {%- if keys %}
         {{ cs_analytics.null_safe_key(keys, 'tested') }} in (
@@ -86,6 +125,9 @@
             from {{ relation }} as tonight
             where tonight.{{ written_tonight }}
         )
+        {%- for range in ranges %}
+        and {{ range }}
+        {%- endfor %}
         {%- else %}
         tested.{{ written_tonight }}
         {%- endif %}

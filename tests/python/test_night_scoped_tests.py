@@ -78,6 +78,9 @@ def test_the_nights_tests_read_only_the_rows_it_wrote(night: tuple[Path, dict]) 
     assert 0 < tonight < total / 4, "an incremental build rewrites its recompute window only"
     compiled = key_test(run)["compiled_code"]
     assert f"dbt_invocation_id = '{invocation}'" in compiled
+    # The key's dates bound the kept rows read to tonight's range of them.
+    assert "tested.activity_date between cast(" in compiled
+    assert "tested.known_date between cast(" in compiled
 
 
 def test_a_new_row_repeating_a_kept_one_fails_and_dbt_test_alone_reads_everything(
