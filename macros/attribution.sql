@@ -79,15 +79,16 @@
 {#
     The body of an `int_accounts__*_attributed` model: the staged columns, with
     `account_id` the surviving account and `source_account_id` the one the
-    source system recorded.
+    source system recorded. An incremental staged model's row stamp
+    (dbt_invocation_id) comes along, so a night's tests of the attributed
+    model can read the rows staged tonight (macros/tests/get_where_subquery.sql).
 #}
 {% macro attributed_account_fact(model) -%}
     {%- set fact = cs_analytics.account_fact(model) -%}
     {%- set columns = [] -%}
     {%- if execute -%}
         {%- for column in adapter.get_columns_in_relation(ref(model)) -%}
-            {#- dbt_invocation_id: which build wrote the staged row (incremental_row_stamp), no fact -#}
-            {%- if column.name not in ('account_id', 'dbt_invocation_id') -%}
+            {%- if column.name != 'account_id' -%}
                 {%- do columns.append(column.name) -%}
             {%- endif -%}
         {%- endfor -%}

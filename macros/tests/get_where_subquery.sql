@@ -15,6 +15,10 @@
       skipped;
     - any other test: the rows written tonight.
 
+    A view over a stamped model that carries its stamp may opt in with
+    config meta `night_scoped_tests` when its kept rows cannot break its
+    tests on their own (the model says why).
+
     A night's tests then cost what the night appended, not the history.
     When the invocation wrote no row into the model (`dbt test` on its own,
     a night that appended nothing), or every row (a first build, a full
@@ -51,12 +55,13 @@
     cast('{{ invocation_id }}' as {{ dbt.type_string() }}) as dbt_invocation_id
 {%- endmacro %}
 
-{# The filter (on alias `tested`) of a test of a stamped incremental model; '' for any other. #}
+{# The filter (on alias `tested`) of a test of a stamped incremental model (or opted-in view); '' for any other. #}
 {% macro rows_tested_tonight(relation) -%}
     {%- if not execute or not model.attached_node or model.attached_node not in graph.nodes -%}
         {{ return('') }}
     {%- endif -%}
-    {%- if graph.nodes[model.attached_node].config.materialized != 'incremental' -%}
+    {%- set attached = graph.nodes[model.attached_node].config -%}
+    {%- if attached.materialized != 'incremental' and not attached.meta.get('night_scoped_tests') -%}
         {{ return('') }}
     {%- endif -%}
     {%- set column_types = {} -%}

@@ -26,7 +26,7 @@ KEY_TEST_PREFIX = f"unique_combination_of_columns_{MODEL}_"
 EARLIER_NIGHT = "an earlier night"
 
 
-def dbt(database: Path, target: Path, *args: str) -> dict:
+def dbt(database: Path, target: Path, *args: str, select: tuple[str, ...] = (MODEL,)) -> dict:
     """Run dbt on `database`; its run_results.json (a failing test is the caller's to see)."""
     done = subprocess.run(
         [
@@ -37,7 +37,7 @@ def dbt(database: Path, target: Path, *args: str) -> dict:
             "--target-path",
             str(target),
             "--select",
-            MODEL,
+            *select,
         ],
         cwd=PROJECT_DIR,
         env=dbt_env(DBT_DUCKDB_PATH=str(database)),
@@ -50,10 +50,8 @@ def dbt(database: Path, target: Path, *args: str) -> dict:
     return json.loads(results.read_text())
 
 
-def key_test(run: dict) -> dict:
-    (result,) = [
-        r for r in run["results"] if r["unique_id"].split(".")[2].startswith(KEY_TEST_PREFIX)
-    ]
+def key_test(run: dict, prefix: str = KEY_TEST_PREFIX) -> dict:
+    (result,) = [r for r in run["results"] if r["unique_id"].split(".")[2].startswith(prefix)]
     return result
 
 
@@ -105,3 +103,36 @@ def test_a_new_row_repeating_a_kept_one_fails_and_dbt_test_alone_reads_everythin
 
     alone = dbt(planted, tmp_path / "test", "test")
     assert key_test(alone)["status"] == "fail" and key_test(alone)["failures"] == 2
+
+
+ATTRIBUTED_EVENTS = "int_accounts__usage_events_attributed"
+
+
+def test_the_attributed_events_view_is_tested_on_the_events_staged_tonight(
+    clean_warehouse: Path, tmp_path: Path
+) -> None:
+    """The view opts in (config meta night_scoped_tests) and carries the staged rows' stamp."""
+    database = tmp_path / "cs.work.duckdb"
+    shutil.copy2(working_db(clean_warehouse), database)
+    with duckdb.connect(str(database)) as con:
+        # One event lands after the last build: a copy of an attributed one, under a new id.
+        con.execute(
+            "insert into raw.usage__events by name "
+            "select * replace ('night-scope-e1' as event_id, "
+            "(select max(_loaded_at) from raw.usage__events) + interval 1 second as _loaded_at) "
+            "from raw.usage__events where event_id = "
+            f"(select event_id from intermediate.{ATTRIBUTED_EVENTS} order by event_id limit 1)"
+        )
+    selected = ("stg_usage__events", ATTRIBUTED_EVENTS)
+    run = dbt(database, tmp_path / "build", "build", select=selected)
+    assert {r["status"] for r in run["results"]} <= {"success", "pass"}
+    invocation = run["metadata"]["invocation_id"]
+    with duckdb.connect(str(database), read_only=True) as con:
+        tonight = con.execute(
+            f"select event_id from intermediate.{ATTRIBUTED_EVENTS} where dbt_invocation_id = $id",
+            {"id": invocation},
+        ).fetchall()
+    assert tonight == [("night-scope-e1",)]
+    for column, test in (("event_id", "unique"), ("account_id", "not_null")):
+        compiled = key_test(run, f"{test}_{ATTRIBUTED_EVENTS}_{column}")["compiled_code"]
+        assert f"dbt_invocation_id = '{invocation}'" in compiled

@@ -3,7 +3,12 @@
     every reader of this model takes a slice of it (the usage rollups read
     only the days a night recomputes), so the attribution is computed where
     it is read instead of copying every event again each night.
+
+    Its tests read the rows staged tonight (night_scoped_tests): a row is
+    one staged event joined to int_accounts__merge_map on its key, so a kept
+    row can break them only through the merge map, whose own unique and
+    not_null tests read it whole every night.
 #}
-{{ config(materialized='view') }}
+{{ config(materialized='view', meta={'night_scoped_tests': true}) }}
 
 {{ attributed_account_fact('stg_usage__events') }}
