@@ -191,15 +191,15 @@ def dagster_step_seconds(dagster_home: Path, run_id: str) -> dict[str, float]:
 
 
 def _keep_dbt_target(run_id: str, destination: Path) -> Path | None:
-    """Move the night's dbt build artifacts (dagster-dbt writes them under the
-    project's target/dbt-<run id>-*) into the bench folder; their run_results.json."""
-    builds = sorted((PROJECT_DIR / "target").glob(f"dbt-{run_id[:7]}-*"))
-    if not builds:
+    """Move the night's dbt target folder into the bench folder; its run_results.json."""
+    # Imported here: the module reads the dbt manifest, which the first night writes.
+    from orchestration.assets.dbt import night_target_path
+
+    build = night_target_path(run_id, environ={})  # the night ran without DBT_TARGET_PATH
+    if not build.is_dir():
         return None
     shutil.rmtree(destination, ignore_errors=True)
-    shutil.move(builds[-1], destination)
-    for extra in builds[:-1]:
-        shutil.rmtree(extra, ignore_errors=True)
+    shutil.move(build, destination)
     results = destination / "run_results.json"
     return results if results.is_file() else None
 

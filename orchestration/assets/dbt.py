@@ -66,7 +66,7 @@ def dbt_models(
         stage_marts(run.warehouse_path, context.run_id, marts, context.log.info)
 
 
-def night_target_path(run_id: str) -> Path:
+def night_target_path(run_id: str, environ: Mapping[str, str] = os.environ) -> Path:
     """One dbt target folder for the night's dbt commands.
 
     dbt parses the whole project again whenever --vars differ from the last
@@ -75,7 +75,7 @@ def night_target_path(run_id: str) -> Path:
     same vars (dagster-dbt copies the project's own only into an empty
     folder), so the night pays for one full parse instead of two.
     """
-    target = Path(os.environ.get("DBT_TARGET_PATH", dbt_project.target_path))
+    target = Path(environ.get("DBT_TARGET_PATH", dbt_project.target_path))
     return dbt_project.project_dir / target / f"dbt-{run_id[:7]}-night"
 
 
