@@ -23,7 +23,14 @@
     {{ return(adapter.dispatch('explode_months', 'cs_analytics')(first_month, last_month)) }}
 {%- endmacro %}
 
+{#- No portable SQL generates rows in a select list: each engine says its own. -#}
 {% macro default__explode_months(first_month, last_month) -%}
+    {{ exceptions.raise_compiler_error(
+        'explode_months has no implementation for adapter ' ~ adapter.type()
+    ) }}
+{%- endmacro %}
+
+{% macro spark__explode_months(first_month, last_month) -%}
     explode(sequence({{ first_month }}, {{ last_month }}, interval 1 month))
 {%- endmacro %}
 

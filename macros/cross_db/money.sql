@@ -96,7 +96,14 @@
     {{ return(adapter.dispatch('raise_error', 'cs_analytics')(message)) }}
 {%- endmacro %}
 
+{#- SQL has no standard way to fail a statement: each engine says its own. -#}
 {% macro default__raise_error(message) -%}
+    {{ exceptions.raise_compiler_error(
+        'raise_error has no implementation for adapter ' ~ adapter.type()
+    ) }}
+{%- endmacro %}
+
+{% macro spark__raise_error(message) -%}
     raise_error({{ message }})
 {%- endmacro %}
 

@@ -24,13 +24,11 @@
     {{ return(adapter.dispatch('landing_timestamp', 'cs_analytics')(column, tz)) }}
 {%- endmacro %}
 
+{#- Parsing zoned timestamp text differs on every engine: each says its own. -#}
 {% macro default__landing_timestamp(column, tz=none) -%}
-    {%- set text = cs_analytics.landing_text(column) -%}
-    case
-        when regexp_full_match({{ text }}, '\d{4}-\d{2}-\d{2}')
-            then {{ cs_analytics.local_to_utc('try_cast(' ~ text ~ ' as timestamp)', tz) }}
-        else timezone('UTC', try_cast({{ text }} as timestamptz))
-    end
+    {{ exceptions.raise_compiler_error(
+        'landing_timestamp has no implementation for adapter ' ~ adapter.type()
+    ) }}
 {%- endmacro %}
 
 {#
@@ -40,9 +38,12 @@
     query, so on a text column only the text branch runs.
 #}
 {% macro duckdb__landing_timestamp(column, tz=none) -%}
+    {%- set text = cs_analytics.landing_text(column) -%}
     case
         when typeof({{ column }}) = 'TIMESTAMP' then try_cast({{ column }} as timestamp)
-        else {{ cs_analytics.default__landing_timestamp(column, tz) }}
+        when regexp_full_match({{ text }}, '\d{4}-\d{2}-\d{2}')
+            then {{ cs_analytics.local_to_utc('try_cast(' ~ text ~ ' as timestamp)', tz) }}
+        else timezone('UTC', try_cast({{ text }} as timestamptz))
     end
 {%- endmacro %}
 
