@@ -176,6 +176,23 @@ def test_a_second_nightly_on_the_same_warehouse_refuses_to_start(
     assert digest(warehouse) == before
 
 
+def query_once_released(database: Path, sql: str, seconds: float = 30) -> list[tuple]:
+    """`query`, once the killed processes have let go of the file.
+
+    The signal reaches dbt's process with the rest of the group, but its lock on
+    the working database goes only when it has exited, which the nightly's own
+    exit does not wait for.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return query(database, sql)
+        except duckdb.IOException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
 def test_a_run_killed_mid_build_is_recovered_by_the_next(
     clean_landing: Path,
     clean_warehouse: Path,
@@ -212,7 +229,7 @@ def test_a_run_killed_mid_build_is_recovered_by_the_next(
     assert victim.returncode == -signal.SIGKILL
     assert any("START sql table model intermediate." in line for line in seen), seen[-20:]
     assert digest(warehouse) == before
-    killed = query(working_db(warehouse), "select status from run_metadata.runs")
+    killed = query_once_released(working_db(warehouse), "select status from run_metadata.runs")
     assert ("running",) in killed
 
     assert run_nightly(monkeypatch, clean_landing, warehouse) == 0
