@@ -192,19 +192,13 @@ def _prune_published(warehouse_path: Path, live: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """`stage`: write the Spark marts into the build folder of --build-id (in .venv-spark)."""
-    from cs_analytics.spark.session import spark_conf, spark_session
+    from cs_analytics.spark.session import add_profile_arguments, spark_conf, spark_session
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse-path", type=Path, required=True)
     parser.add_argument("--build-id", required=True)
     parser.add_argument("--mart", action="append", required=True, help="a table of schema marts")
-    parser.add_argument(
-        "--profiles-dir",
-        type=Path,
-        default=Path(os.environ.get("DBT_PROFILES_DIR", ".")),
-        help="folder of profiles.yml (default: DBT_PROFILES_DIR, else the current folder)",
-    )
-    parser.add_argument("--target", default="spark", help="the profile's Spark output")
+    add_profile_arguments(parser)
     args = parser.parse_args(argv)
     with spark_session(spark_conf(args.profiles_dir, args.target)) as spark:
         print(stage(spark, args.warehouse_path, args.build_id, args.mart))
