@@ -36,7 +36,17 @@
     touched_days=false
 ) -%}
 {%- set incremental = fingerprint is not none and not touched_days -%}
-{%- set touched = cs_analytics.usage_rollup_touched_scope(fingerprint) if touched_days else none -%}
+{%- if touched_days -%}
+    {%- set scans = cs_analytics.usage_rollup_touched_scans(
+        cs_analytics.usage_rollup_touched_scope(fingerprint), 'events.'
+    ) -%}
+{%- elif incremental -%}
+    {%- set scans = cs_analytics.usage_known_since_scans(
+        cs_analytics.health_recompute_start('known_date', fingerprint), 'events.'
+    ) -%}
+{%- else -%}
+    {%- set scans = ['true'] -%}
+{%- endif %}
 
 with
 
@@ -56,6 +66,7 @@ features as (
 {%- endif %}
 
 event_days as (
+    {%- for scan in scans %}
 
     select
         events.{{ account_column }},
@@ -80,17 +91,9 @@ event_days as (
         {%- if core_features_only %}
         and features.is_core_feature
         {%- endif %}
-        {%- if incremental %}
-        {%- set start = cs_analytics.health_scope_start('known_date', fingerprint) %}
-        and coalesce(events.received_at, events.occurred_at)
-        >= {{ cs_analytics.local_to_utc("cast('" ~ start ~ " 00:00:00' as timestamp)") }}
-        {%- endif %}
-        {%- if touched is not none %}
-        and {{ cs_analytics.usage_rollup_in_touched_scope(
-            touched, cs_analytics.local_date('events.occurred_at'), 'events.' ~ account_column,
-            occurred_at='events.occurred_at'
-        ) }}
-        {%- endif %}
+        and {{ scan }}
+    {{- '\n\n    union all' if not loop.last }}
+    {%- endfor %}
 
 )
 
@@ -126,38 +129,77 @@ group by
 {%- endmacro %}
 
 {#
+    The conditions on the events (columns prefixed by `prefix`) known from
+    the local day `start` (knowledge time: received_at, or occurred_at when
+    it has none), one per scan. A night splits them in two plain comparisons
+    that DuckDB prunes row groups by (events are staged in the order they
+    arrive): `coalesce(received_at, occurred_at) >= ...` reads every row
+    group of the history. A build of every day (`start` none) reads every
+    event in one scan.
+#}
+{% macro usage_known_since_scans(start, prefix='') -%}
+    {%- if start is none -%}
+        {{ return(['true']) }}
+    {%- endif -%}
+    {%- set start_at = cs_analytics.local_to_utc("cast('" ~ start ~ " 00:00:00' as timestamp)") -%}
+    {{ return([
+        prefix ~ 'received_at >= ' ~ start_at,
+        prefix ~ 'received_at is null and ' ~ prefix ~ 'occurred_at >= ' ~ start_at,
+    ]) }}
+{%- endmacro %}
+
+{#
     What a night of a rollup incremental by activity day recomputes: the
     local days of the events known from the recompute start (their other
     events are read again with them, so each day is recomputed whole), and
-    every day of the restated accounts. None on a build of every day. Read
-    once per run by the model and once by its pre-hook; nothing is built
-    in between, so both see the same scope.
+    every day of the restated accounts, with the account ids the source
+    systems recorded for them (`source_accounts`: the merge map's ids that
+    roll up to them, which the staged events carry). None on a build of
+    every day. Read once per run by the model and once by its pre-hook;
+    nothing is built in between, so both see the same scope.
 #}
 {% macro usage_rollup_touched_scope(fingerprint) -%}
     {%- set start = cs_analytics.health_recompute_start('activity_date', fingerprint) -%}
     {%- if start is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set start_at = cs_analytics.local_to_utc("cast('" ~ start ~ " 00:00:00' as timestamp)") -%}
+    {%- set known_days = [] -%}
+    {%- for scan in cs_analytics.usage_known_since_scans(start) -%}
+        {%- do known_days.append(
+            'select cast(' ~ cs_analytics.local_date('occurred_at') ~ ' as ' ~ dbt.type_string()
+            ~ ') as activity_day from ' ~ ref('int_accounts__usage_events_attributed')
+            ~ ' where occurred_at is not null and ' ~ scan
+        ) -%}
+    {%- endfor -%}
     {%- set days = run_query(
-        'select distinct cast(' ~ cs_analytics.local_date('occurred_at') ~ ' as '
-        ~ dbt.type_string() ~ ') from ' ~ ref('int_accounts__usage_events_attributed')
-        ~ ' where occurred_at is not null and coalesce(received_at, occurred_at) >= '
-        ~ start_at ~ ' order by 1'
+        'select distinct activity_day from (' ~ known_days | join(' union all ') ~ ') as known'
+        ~ ' order by 1'
     ).columns[0].values() -%}
     {%- set accounts = run_query(cs_analytics.health_restated_accounts()).columns[0].values() -%}
-    {{ return({'days': days | list, 'accounts': accounts | list}) }}
+    {%- set source_accounts = run_query(
+        'select account_id from ' ~ ref('int_accounts__merge_map')
+        ~ ' where surviving_account_id in (' ~ cs_analytics.health_restated_accounts() ~ ')'
+        ~ ' order by 1'
+    ).columns[0].values() -%}
+    {{ return({
+        'days': days | list, 'accounts': accounts | list, 'source_accounts': source_accounts | list
+    }) }}
+{%- endmacro %}
+
+{# Text values quoted for an `in (...)`. #}
+{% macro usage_rollup_quoted(values) -%}
+    {%- for value in values %}'{{ value | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor -%}
 {%- endmacro %}
 
 {#
-    The filter of the rows in `scope` (usage_rollup_touched_scope): `day` is
-    the local day of the row, `account` its account; `occurred_at`, when
-    given, the instant the day is read from, bounded so that the scan skips
-    the row groups of earlier days.
+    Whether `day` is one of the days of `scope` (usage_rollup_touched_scope);
+    `occurred_at`, when given, the instant the day is read from, bounded so
+    that the scan skips the row groups of earlier days.
 #}
-{% macro usage_rollup_in_touched_scope(scope, day, account, occurred_at=none) -%}
-    (
-        {%- if scope.days %}
+{% macro usage_rollup_in_touched_days(scope, day, occurred_at=none) -%}
+    {%- if not scope.days -%}
+        1 = 0
+    {%- else -%}
         (
             {%- if occurred_at %}
             {{ occurred_at }} >= {{ cs_analytics.local_to_utc(
@@ -169,15 +211,46 @@ group by
                 {%- for scope_day in scope.days %}cast('{{ scope_day }}' as date){{ ', ' if not loop.last }}{% endfor -%}
             )
         )
-        {%- else %}
-        1 = 0
-        {%- endif %}
+    {%- endif -%}
+{%- endmacro %}
+
+{#
+    The filter of the rows of a built rollup in `scope`: `day` is the local
+    day of the row, `account` its (surviving) account.
+#}
+{% macro usage_rollup_in_touched_scope(scope, day, account) -%}
+    (
+        {{ cs_analytics.usage_rollup_in_touched_days(scope, day) }}
         {%- if scope.accounts %}
-        or {{ account }} in (
-            {%- for account_id in scope.accounts %}'{{ account_id | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor -%}
-        )
+        or {{ account }} in ({{ cs_analytics.usage_rollup_quoted(scope.accounts) }})
         {%- endif %}
     )
+{%- endmacro %}
+
+{#
+    The conditions on the events (columns prefixed by `prefix`) in `scope`,
+    one per scan and disjoint: the scope's days, read by occurred_at so that
+    DuckDB skips the row groups of earlier days, and the other days of the
+    restated accounts, by the account id the event recorded, which the scan
+    of the staged events filters itself. As one `or`, DuckDB joined every
+    event of the history with the merge map before filtering (156 s of a
+    night at 300 M events). Every event when there is no scope.
+#}
+{% macro usage_rollup_touched_scans(scope, prefix='') -%}
+    {%- if scope is none -%}
+        {{ return(['true']) }}
+    {%- endif -%}
+    {%- set in_days = cs_analytics.usage_rollup_in_touched_days(
+        scope, cs_analytics.local_date(prefix ~ 'occurred_at'), occurred_at=prefix ~ 'occurred_at'
+    ) -%}
+    {%- set scans = [in_days] -%}
+    {%- if scope.source_accounts -%}
+        {%- do scans.append(
+            prefix ~ 'source_account_id in (' ~ cs_analytics.usage_rollup_quoted(scope.source_accounts)
+            ~ ') and not ' ~ in_days
+        ) -%}
+    {%- endif -%}
+    {{ return(scans) }}
 {%- endmacro %}
 
 {#

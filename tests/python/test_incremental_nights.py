@@ -2,7 +2,9 @@
 
 Night after night the landing grows by a day (the current month's events file
 changes, earlier months stay), in Parquet so the typed raw path is taken, and
-each night reads only what is new. The marts of the last night must equal, row
+each night reads only what is new. On the last night the CRM merges two
+accounts with years of usage, so that night also restates the survivor's
+whole history. The marts of the last night must equal, row
 for row, those of a full build from an empty working database on the final
 landing; and a FULL_REFRESH night on the incremental warehouse must too.
 """
@@ -13,6 +15,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 
 from cs_devtools.demo_data import generate
@@ -26,11 +30,23 @@ from tests.python.pipeline_helpers import (
 
 FIRST_END = date(2024, 12, 29)
 NIGHTS = 3
+# Both have usage events from the first months of the demo.
+MERGED, SURVIVOR = "acc_000013", "acc_000000"
 
 
 def landing_to(root: Path, end: date) -> Path:
     generate(root, DEMO["accounts"], DEMO["start"], end, DEMO["seed"], fmt="parquet")
     return root
+
+
+def merge_account(landing: Path, merged: str, survivor: str) -> None:
+    """The CRM's re-export after `merged` was merged into `survivor`."""
+    path = landing / "crm" / "accounts.parquet"
+    accounts = pq.read_table(path)
+    is_merged = pc.equal(accounts["account_id"], merged)
+    column = accounts.schema.get_field_index("merged_into_account_id")
+    merged_into = pc.if_else(is_merged, survivor, accounts["merged_into_account_id"])
+    pq.write_table(accounts.set_column(column, "merged_into_account_id", merged_into), path)
 
 
 def night(landing: Path, warehouse: Path, end: date, full_refresh: bool = False) -> None:
@@ -48,7 +64,10 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     incremental = root / "incremental" / "cs.duckdb"
     for number in range(NIGHTS):
         end = FIRST_END + timedelta(days=number)
-        night(landing_to(landing, end), incremental, end)
+        landing_to(landing, end)
+        if number == NIGHTS - 1:
+            merge_account(landing, MERGED, SURVIVOR)
+        night(landing, incremental, end)
     full = root / "full" / "cs.duckdb"
     night(landing, full, end)
     return incremental, full
@@ -67,6 +86,21 @@ def test_incremental_nights_count_parse_failures_as_one_full_build(
     audit = ("audit_landing_parse_failures",)
     hashes = [relations_content_hash(working_db(w), "audit", audit) for w in (incremental, full)]
     assert hashes[0] == hashes[1]
+
+
+def test_a_merge_restates_the_survivors_whole_usage_history(nights: tuple[Path, Path]) -> None:
+    """The last night recomputed every day of the survivor, the merged account's events with it."""
+    query = (
+        "select activity_date, product_id, feature, active_users, event_count "
+        "from intermediate.int_usage__core_feature_days where account_id = $account order by all"
+    )
+    days = []
+    for warehouse in nights:
+        with duckdb.connect(str(working_db(warehouse)), read_only=True) as con:
+            days.append(con.execute(query, {"account": SURVIVOR}).fetchall())
+    incremental, full = days
+    assert incremental == full
+    assert min(row[0] for row in full) < date(2024, 6, 1)
 
 
 def test_the_last_night_read_only_what_changed(nights: tuple[Path, Path]) -> None:

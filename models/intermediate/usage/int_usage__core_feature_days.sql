@@ -15,6 +15,7 @@
 #}
 
 -- depends_on: {{ ref('int_health__account_composition') }}
+-- depends_on: {{ ref('int_accounts__merge_map') }}
 
 {%- set fingerprint = health_build_fingerprint() -%}
 
