@@ -119,6 +119,28 @@
 {%- endmacro %}
 
 {#
+    What a night of an incremental staged model reads, for its config meta
+    `lookback` ({source: [name, table], column}: the landing table and the
+    column of its late-arrival window): {source, watermark, files,
+    has_stale, lookback} (see the macros above). The model reads it to
+    compile and its strategy to write; nothing is built in between, so both
+    see the same night.
+#}
+{% macro staged_night(lookback_of) -%}
+    {%- set relation = source(lookback_of.source[0], lookback_of.source[1]) -%}
+    {%- set watermark = cs_analytics.staged_watermark() -%}
+    {%- set files = cs_analytics.files_loaded_since(lookback_of.source | join('/'), watermark) -%}
+    {%- set has_stale = cs_analytics.has_stale_staged_rows(relation, files) -%}
+    {{ return({
+        'source': relation,
+        'watermark': watermark,
+        'files': files,
+        'has_stale': has_stale,
+        'lookback': cs_analytics.staged_lookback(relation, lookback_of.column, watermark, has_stale),
+    }) }}
+{%- endmacro %}
+
+{#
     The incremental strategy 'delete_insert_in_lookback' (dbt calls it by
     name): delete+insert by the model's unique key whose delete reads only
     the staged rows inside the lookback of config meta `lookback`
@@ -131,27 +153,21 @@
 #}
 {% macro get_incremental_delete_insert_in_lookback_sql(arg_dict) -%}
     {%- set lookback_of = config.get('meta')['lookback'] -%}
-    {%- set relation = source(lookback_of['source'][0], lookback_of['source'][1]) -%}
-    {%- set watermark = cs_analytics.staged_watermark() -%}
-    {%- set files = cs_analytics.files_loaded_since(lookback_of['source'] | join('/'), watermark) -%}
-    {%- set has_stale = cs_analytics.has_stale_staged_rows(relation, files) -%}
-    {%- set lookback = cs_analytics.staged_lookback(
-        relation, lookback_of['column'], watermark, has_stale
-    ) -%}
+    {%- set night = cs_analytics.staged_night(lookback_of) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set tonight = arg_dict['temp_relation'] -%}
     {%- set key = arg_dict['unique_key'] -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    {%- if has_stale %}
+    {%- if night.has_stale %}
     delete from {{ target }} as staged
     where
-        {{ cs_analytics.stale_staged_row(relation, files) }}
+        {{ cs_analytics.stale_staged_row(night.source, night.files) }}
         and not exists (
-            select 1 from {{ relation }} as raw_rows
+            select 1 from {{ night.source }} as raw_rows
             where {{ cs_analytics.landing_text('raw_rows.' ~ key) }} = staged.{{ key }}
         );
     {%- endif %}
-    {%- for scan in cs_analytics.lookback_scans(lookback_of['column'], lookback) %}
+    {%- for scan in cs_analytics.lookback_scans(lookback_of.column, night.lookback) %}
     delete from {{ target }}
     where
         {{ key }} in (select {{ key }} from {{ tonight }})

@@ -9,18 +9,16 @@
     when raw has no row of it left.
 #}
 
-{%- set watermark = staged_watermark() -%}
-{%- set reloaded_files = files_loaded_since('usage/events', watermark) -%}
-{%- set raw_events = source('usage', 'events') -%}
-{%- set has_stale = has_stale_staged_rows(raw_events, reloaded_files) -%}
-{%- set lookback_column = 'occurred_at' -%}
-{%- set lookback = staged_lookback(raw_events, lookback_column, watermark, has_stale) -%}
+{%- set lookback_of = {'source': ['usage', 'events'], 'column': 'occurred_at'} -%}
+{%- set night = staged_night(lookback_of) -%}
+{%- set raw_events = night.source -%}
+{%- set watermark = night.watermark -%}
 
 {{ config(
     materialized=cs_analytics.incremental_materialization(),
     incremental_strategy='delete_insert_in_lookback',
     unique_key='event_id',
-    meta={'lookback': {'source': ['usage', 'events'], 'column': lookback_column}},
+    meta={'lookback': lookback_of},
     on_schema_change='fail',
 ) }}
 
@@ -31,7 +29,7 @@ source as {{ cs_analytics.not_materialized() }} (
     select * from {{ raw_events }}
     {%- if watermark is not none %}
     where _loaded_at > {{ watermark }}
-    {%- if has_stale %}
+    {%- if night.has_stale %}
 
     union all
 
@@ -41,7 +39,7 @@ source as {{ cs_analytics.not_materialized() }} (
         _loaded_at <= {{ watermark }}
         and {{ landing_text('event_id') }} in (
             select staged.event_id from {{ this }} as staged
-            where {{ stale_staged_row(raw_events, reloaded_files) }}
+            where {{ stale_staged_row(raw_events, night.files) }}
         )
     {%- endif %}
     {%- endif %}
@@ -77,7 +75,7 @@ parsed as {{ cs_analytics.not_materialized() }} (
 already_staged as (
 
     -- the rows staged on earlier nights for the event ids read tonight
-    {%- for scan in lookback_scans('staged.' ~ lookback_column, lookback) %}
+    {%- for scan in lookback_scans('staged.' ~ lookback_of.column, night.lookback) %}
     {%- if not loop.first %}
     union all
     {%- endif %}
@@ -95,8 +93,8 @@ already_staged as (
     where
         staged.event_id in (select parsed.event_id from parsed)
         and {{ scan }}
-        {%- if has_stale %}
-        and not ({{ stale_staged_row(raw_events, reloaded_files) }})
+        {%- if night.has_stale %}
+        and not ({{ stale_staged_row(raw_events, night.files) }})
         {%- endif %}
     {%- endfor %}
 
