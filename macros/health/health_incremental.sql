@@ -211,6 +211,24 @@
 {%- endmacro %}
 
 {#
+    The config of an incremental model recomputed by day (the health and
+    usage rollups): appended after its pre-hook deleted the recompute scope
+    by `date_column` (health_delete_recompute_scope), incremental where the
+    engine's tables take that delete (macros/cross_db/incremental.sql).
+    Called at the top of each such model, in place of its own config().
+#}
+{% macro health_incremental_config(date_column, by_account=true) -%}
+    {%- set hook_arguments = ["'" ~ date_column ~ "'", 'health_build_fingerprint()']
+        + (['by_account=true'] if by_account else []) -%}
+    {{ config(
+        materialized=cs_analytics.incremental_materialization(),
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook=['{{ health_delete_recompute_scope(' ~ hook_arguments | join(', ') ~ ') }}'],
+    ) }}
+{%- endmacro %}
+
+{#
     Pre-hook of the incremental health models: delete what the run
     recomputes. Rows of accounts that no longer survive, or survive with
     another composition, go too.

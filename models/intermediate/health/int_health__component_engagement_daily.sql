@@ -20,12 +20,7 @@
 
 {%- set fingerprint = health_build_fingerprint() -%}
 
-{{ config(
-    materialized=cs_analytics.incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook=["{{ health_delete_recompute_scope('score_date', health_build_fingerprint(), by_account=true) }}"],
-) }}
+{{ health_incremental_config('score_date') }}
 
 with
 

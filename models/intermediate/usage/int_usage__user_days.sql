@@ -15,11 +15,6 @@
 
 {%- set fingerprint = health_build_fingerprint() -%}
 
-{{ config(
-    materialized=cs_analytics.incremental_materialization(),
-    incremental_strategy='append',
-    on_schema_change='fail',
-    pre_hook=["{{ health_delete_recompute_scope('known_date', health_build_fingerprint()) }}"],
-) }}
+{{ health_incremental_config('known_date', by_account=false) }}
 
 {{ usage_day_rollup('source_account_id', ['user_id'], fingerprint=fingerprint) }}
