@@ -47,10 +47,11 @@ run: manifest $(if $(filter spark,$(DBT_TARGET)),setup-spark)
 	$(BIN)/python -m orchestration.run
 
 ## test: lint, then the whole test suite (what CI runs) in TEST_WORKERS processes (2, one
-## per core of CI; each worker builds the shared demo warehouse once for its test files)
+## per core of CI; each worker builds the shared demo warehouse once for its test files);
+## the 25 slowest tests are listed at the end, to keep CI inside its time budget
 TEST_WORKERS ?= 2
 test: manifest lint browser-deps
-	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest --numprocesses $(TEST_WORKERS) --dist loadfile --durations 25
 
 ## browser-deps: Debian's chromium and a CJK font for the report's browser test
 ## (tests/python/test_report_browser.py), installed when running as root on Debian, as CI
