@@ -3,7 +3,8 @@
 Cheap checks, no dbt build: the landing tables of docs/landing_contract.md
 against the contract in code, the relations table of docs/marts_interface.md
 against the mart contracts, the vars, seeds and models docs/metrics.md names
-against the project, and every docs path and section cited in the repository.
+against the project, the engine-specific macros of docs/engines.md against
+macros/, and every docs path and section cited in the repository.
 The docs' tables are written to be parsed: backticked names, one row each.
 """
 
@@ -187,6 +188,68 @@ def test_docs_name_only_existing_models_columns_and_tests(manifest: dict) -> Non
                     problems.append(f"{path.name}: `{token}` names no model, snapshot or test")
                 elif i + 1 < len(parts) and parts[i + 1] not in nodes[part].get("columns", {}):
                     problems.append(f"{path.name}: `{token}` names no documented column")
+    assert problems == []
+
+
+# ---------------------------------------------------------------- engines
+
+ENGINES = DOCS_DIR / "engines.md"
+MACRO_FORM = re.compile(r"\{%-?\s*macro\s+(default|duckdb|spark)__(\w+)\s*\(")
+ENGINE_MATERIALIZATION = re.compile(
+    r"\{%-?\s*materialization\s+(\w+)\s*,\s*adapter\s*=\s*['\"](duckdb|spark)['\"]"
+)
+# The words of the doc's `variants` column: "default" is the project's default__ form,
+# "dbt's default" dbt's own (the project has none).
+VARIANT_WORD = re.compile(r"dbt's default|\bdefault\b|\bduckdb\b|\bspark\b")
+
+
+@dataclass(frozen=True)
+class EngineForms:
+    files: frozenset[str]
+    variants: frozenset[str]
+
+
+def engine_specific_macros() -> dict[str, EngineForms]:
+    """Every macro X of macros/ with a duckdb__X or spark__X form, and every materialization
+    for one of the two adapters: the files of its engine forms, and its variants."""
+    files: dict[str, set[str]] = {}
+    variants: dict[str, set[str]] = {}
+    for path in sorted((PROJECT_DIR / "macros").rglob("*.sql")):
+        text = path.read_text()
+        forms = MACRO_FORM.findall(text)
+        forms += [(engine, name) for name, engine in ENGINE_MATERIALIZATION.findall(text)]
+        for form, name in forms:
+            variants.setdefault(name, set()).add(form)
+            if form != "default":
+                files.setdefault(name, set()).add(path.relative_to(PROJECT_DIR).as_posix())
+    engine_specific = {}
+    for name in files:
+        own_default = "default" in variants[name]
+        words = variants[name] if own_default else variants[name] | {"dbt's default"}
+        engine_specific[name] = EngineForms(frozenset(files[name]), frozenset(words))
+    return engine_specific
+
+
+def test_every_engine_specific_macro_is_in_docs_engines() -> None:
+    in_code = engine_specific_macros()
+    assert in_code, "no duckdb__ or spark__ macro found: the pattern is wrong"
+    table = table_with_header(ENGINES, "macro", "file", "variants", "why the engines differ")
+    rows: dict[str, tuple[str, ...]] = {}
+    for row in table.rows:
+        assert len(names(row[0])) == 1, f"one backticked macro per row, not {row[0]!r}"
+        assert names(row[0])[0] not in rows, f"{row[0]} is listed twice"
+        rows[names(row[0])[0]] = row
+    missing = sorted(set(in_code) - set(rows))
+    stale = sorted(set(rows) - set(in_code))
+    assert (missing, stale) == ([], []), (
+        f"missing from docs/engines.md: {missing}; stale rows (no duckdb__/spark__ form): {stale}"
+    )
+    problems = []
+    for name, forms in sorted(in_code.items()):
+        if set(names(rows[name][1])) != forms.files:
+            problems.append(f"{name}: file {names(rows[name][1])}, in code {sorted(forms.files)}")
+        if set(VARIANT_WORD.findall(rows[name][2])) != forms.variants:
+            problems.append(f"{name}: variants {rows[name][2]!r}, in code {sorted(forms.variants)}")
     assert problems == []
 
 
