@@ -9,15 +9,17 @@
     the model (a nightly `dbt build`), its tests read:
 
     - unique and unique_combination_of_columns: every row whose key is the
-      key of a row written tonight (NULL parts matching, as in GROUP BY), so
-      a new row that repeats a kept one still fails; the dates of the key
-      also bound them to tonight's range, so the history's row groups are
-      skipped;
+      key of a row written tonight (NULL parts matching, as in GROUP BY; a
+      `unique` key is one column whose NULLs the test leaves out, so a
+      plain `in` does), so a new row that repeats a kept one still fails;
+      the dates of the key also bound them to tonight's range, so the
+      history's row groups are skipped;
     - any other test: the rows written tonight.
 
     A view over a stamped model that carries its stamp may opt in with
-    config meta `night_scoped_tests` when its kept rows cannot break its
-    tests on their own (the model says why).
+    config meta `night_scoped_tests` when no test of it can fail on its kept
+    rows unless a test of its parent fails too (the model says why): every
+    test of it, its key tests included, reads the rows written tonight.
 
     A night's tests then cost what the night appended, not the history.
     When the invocation wrote no row into the model (`dbt test` on its own,
@@ -61,7 +63,9 @@
         {{ return('') }}
     {%- endif -%}
     {%- set attached = graph.nodes[model.attached_node].config -%}
-    {%- if attached.materialized != 'incremental' and not attached.meta.get('night_scoped_tests') -%}
+    {%- set opted_in_view = attached.materialized != 'incremental'
+        and attached.meta.get('night_scoped_tests') -%}
+    {%- if attached.materialized != 'incremental' and not opted_in_view -%}
         {{ return('') }}
     {%- endif -%}
     {%- set column_types = {} -%}
@@ -73,7 +77,9 @@
     {%- endif -%}
     {%- set test = model.test_metadata or {} -%}
     {%- set arguments = test.kwargs or {} -%}
-    {%- if test.name == 'unique_combination_of_columns' -%}
+    {%- if opted_in_view -%}
+        {%- set keys = [] -%}
+    {%- elif test.name == 'unique_combination_of_columns' -%}
         {%- set keys = arguments.combination_of_columns -%}
     {%- elif test.name == 'unique' -%}
         {%- set keys = [arguments.column_name] -%}
@@ -124,7 +130,14 @@
         {%- endif -%}
     {%- endfor -%}
     {%- set filter -%}
-        {%- if keys %}
+        {%- if test.name == 'unique' and keys %}
+        {#- the key as itself: NULLs are left out, and a struct costs more to hash -#}
+        tested.{{ keys[0] }} in (
+            select tonight.{{ keys[0] }}
+            from {{ relation }} as tonight
+            where tonight.{{ written_tonight }}
+        )
+        {%- elif keys %}
         {{ cs_analytics.null_safe_key(keys, 'tested') }} in (
             select {{ cs_analytics.null_safe_key(keys, 'tonight') }}
             from {{ relation }} as tonight

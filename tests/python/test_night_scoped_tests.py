@@ -135,4 +135,18 @@ def test_the_attributed_events_view_is_tested_on_the_events_staged_tonight(
     assert tonight == [("night-scope-e1",)]
     for column, test in (("event_id", "unique"), ("account_id", "not_null")):
         compiled = key_test(run, f"{test}_{ATTRIBUTED_EVENTS}_{column}")["compiled_code"]
-        assert f"dbt_invocation_id = '{invocation}'" in compiled
+        # tonight's rows only: the staged events' own unique test compares them with kept ones
+        assert f"tested.dbt_invocation_id = '{invocation}'" in compiled
+        assert "as tonight" not in compiled
+
+    # The staged events' test reads the kept rows with tonight's ids, by the id itself.
+    staged_test = key_test(run, "unique_stg_usage__events_event_id")["compiled_code"]
+    assert "tested.event_id in (" in staged_test
+    with duckdb.connect(str(database)) as con:
+        con.execute(
+            "insert into staging.stg_usage__events by name "
+            f"select * replace ('{EARLIER_NIGHT}' as dbt_invocation_id) "
+            "from staging.stg_usage__events where event_id = 'night-scope-e1'"
+        )
+        failing = con.execute(staged_test).fetchall()
+    assert [row[0] for row in failing] == ["night-scope-e1"]
