@@ -272,3 +272,58 @@ group by
         )
     {%- endif %}
 {%- endmacro %}
+
+{#
+    The rows of a daily usage rollup (`relation`: int_usage__user_days or
+    int_usage__feature_days, keyed by the account id the events recorded)
+    that a night of a model incremental by day reads: activity from
+    `first_day` ('YYYY-MM-DD', the recompute start less the model's window),
+    and every day of the restated accounts. Two disjoint scans: the first is a
+    constant comparison, so DuckDB skips the row groups of earlier days; the
+    second reads the earlier days of the restated accounts by their recorded
+    ids. As one `or` on the surviving account, DuckDB joined every row of
+    the history with the merge map before filtering (35 s of a night at 300 M
+    events, against 13 s). Every row on a build of every day (`first_day`
+    none).
+#}
+{% macro usage_rollup_rows_since(relation, first_day) -%}
+    {%- if first_day is none %}
+    select * from {{ relation }}
+    {%- else %}
+    {%- set since = "cast('" ~ first_day ~ "' as date)" %}
+    select * from {{ relation }}
+    where activity_date >= {{ since }}
+
+    union all
+
+    select * from {{ relation }}
+    where
+        activity_date < {{ since }}
+        and source_account_id in (
+            select merge_map.account_id
+            from {{ ref('int_accounts__merge_map') }} as merge_map
+            where merge_map.surviving_account_id in ({{ cs_analytics.health_restated_accounts() }})
+        )
+    {%- endif %}
+{%- endmacro %}
+
+{#
+    The first activity day a night of a model incremental by day reads from a
+    rollup (usage_rollup_rows_since): the recompute start of its
+    `date_column` less the model's window but one day; none on a build of
+    every day. `window_days_query` selects the window, in days, from the
+    seed that holds it; it is read only on an incremental night, which unit
+    tests never build (the models' arithmetic reads the same seed in SQL).
+#}
+{% macro usage_rollup_first_day(date_column, fingerprint, window_days_query) -%}
+    {%- set start = cs_analytics.health_recompute_start(date_column, fingerprint) -%}
+    {%- if start is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set window_days = run_query(window_days_query).rows[0][0] -%}
+    {%- if window_days is none -%}
+        {{ exceptions.raise_compiler_error('no window in days: ' ~ window_days_query) }}
+    {%- endif -%}
+    {{ return((modules.datetime.date.fromisoformat(start)
+        - modules.datetime.timedelta(days=(window_days | int) - 1)).isoformat()) }}
+{%- endmacro %}

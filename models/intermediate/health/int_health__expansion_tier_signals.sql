@@ -10,7 +10,8 @@
 
     Incremental like the components (macros/health/health_incremental.sql):
     a day from the recompute start only needs the rollup rows of the
-    window's days before it; a restated account is recomputed whole.
+    window's days before it (usage_rollup_rows_since); a restated account is
+    recomputed whole.
 #}
 
 -- depends_on: {{ ref('int_health__account_composition') }}
@@ -18,8 +19,6 @@
 {%- set fingerprint = health_build_fingerprint() -%}
 
 {{ health_incremental_config('signal_date') }}
-
-{%- set start = "cast('" ~ health_scope_start('signal_date', fingerprint) ~ "' as date)" %}
 
 with
 
@@ -43,7 +42,14 @@ product_days as (
 
 feature_days as (
 
-    select * from {{ ref('int_usage__feature_days') }}
+    {{ usage_rollup_rows_since(
+        ref('int_usage__feature_days'),
+        usage_rollup_first_day(
+            'signal_date', fingerprint,
+            'select max(window_days) from ' ~ ref('expansion_signal_registry')
+            ~ " where metric = 'higher_tier_feature_events'",
+        ),
+    ) }}
 
 ),
 
@@ -65,23 +71,10 @@ composition as (
 
 ),
 
-restated_accounts as (
-
-    {{ health_restated_accounts() }}
-
-),
-
 higher_tier_registry as (
 
     select * from registry
     where metric = 'higher_tier_feature_events'
-
-),
-
-longest_window as (
-
-    select max(window_days) as window_days
-    from higher_tier_registry
 
 ),
 
@@ -102,17 +95,7 @@ higher_tier_events as (
             merge_map.surviving_account_id = product_days.account_id
             and feature_catalog.product_id = product_days.product_id
             and feature_days.activity_date = product_days.score_date
-    cross join longest_window
-    where
-        feature_catalog.min_tier_rank > product_days.tier_rank
-        -- a day from the start only needs events of the window's days before it
-        and (
-            feature_days.activity_date
-            >= {{ dbt.dateadd('day', '1 - longest_window.window_days', start) }}
-            or merge_map.surviving_account_id in (
-                select restated_accounts.account_id from restated_accounts
-            )
-        )
+    where feature_catalog.min_tier_rank > product_days.tier_rank
 
 ),
 

@@ -20,7 +20,8 @@
 
     Incremental by score_date from the recompute start, plus every day of
     restated accounts (macros/health/health_incremental.sql): a day d >=
-    start only needs rollup rows with activity on or after start - (N - 1).
+    start only needs rollup rows with activity on or after start - (N - 1)
+    (usage_rollup_rows_since, macros/health/usage_rollups.sql).
 #}
 
 -- depends_on: {{ ref('int_health__account_composition') }}
@@ -28,8 +29,6 @@
 {%- set fingerprint = health_build_fingerprint() -%}
 
 {{ health_incremental_config('score_date') }}
-
-{%- set start = "cast('" ~ health_scope_start('score_date', fingerprint) ~ "' as date)" %}
 
 with
 
@@ -47,13 +46,34 @@ product_days as (
 
 user_days as (
 
-    select * from {{ ref('int_usage__user_days') }}
+    {{ usage_rollup_rows_since(
+        ref('int_usage__user_days'),
+        usage_rollup_first_day(
+            'score_date', fingerprint,
+            'select active_window_days from (' ~ health_rules('usage') ~ ') as rules',
+        ),
+    ) }}
 
 ),
 
 feature_days as (
 
-    select * from {{ ref('int_usage__feature_days') }}
+    {{ usage_rollup_rows_since(
+        ref('int_usage__feature_days'),
+        usage_rollup_first_day(
+            'score_date', fingerprint,
+            'select window_days from (' ~ health_rules('adoption') ~ ') as rules',
+        ),
+    ) }}
+
+),
+
+-- all of the rollup, read apart: a second reader of user_days would make
+-- DuckDB materialize that CTE (14 s of a night at 300 M events)
+usage_feed as (
+
+    select min(known_date) as first_known_date
+    from {{ ref('int_usage__user_days') }}
 
 ),
 
@@ -91,19 +111,6 @@ rules as (
 
 ),
 
-restated_accounts as (
-
-    {{ health_restated_accounts() }}
-
-),
-
-usage_feed as (
-
-    select min(known_date) as first_known_date
-    from user_days
-
-),
-
 spine as (
 
     select
@@ -111,9 +118,7 @@ spine as (
         score_date,
         composition_hash
     from account_days
-    where
-        score_date >= {{ start }}
-        or account_id in (select restated_accounts.account_id from restated_accounts)
+    where {{ health_in_scope(fingerprint) }}
 
 ),
 
@@ -152,14 +157,6 @@ user_intervals as (
         user_days.user_id is not null
         and user_days.known_date
         <= {{ dbt.dateadd('day', 'rules.users_window_days - 1', 'user_days.activity_date') }}
-        -- a day from the start only needs usage of the window's days before it
-        and (
-            user_days.activity_date
-            >= {{ dbt.dateadd('day', '1 - rules.users_window_days', start) }}
-            or merge_map.surviving_account_id in (
-                select restated_accounts.account_id from restated_accounts
-            )
-        )
 
 ),
 
@@ -223,13 +220,6 @@ feature_intervals as (
     where
         feature_days.known_date
         <= {{ dbt.dateadd('day', 'rules.features_window_days - 1', 'feature_days.activity_date') }}
-        and (
-            feature_days.activity_date
-            >= {{ dbt.dateadd('day', '1 - rules.features_window_days', start) }}
-            or merge_map.surviving_account_id in (
-                select restated_accounts.account_id from restated_accounts
-            )
-        )
 
 ),
 
