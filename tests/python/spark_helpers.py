@@ -38,22 +38,37 @@ SMALL = PRESETS["small"]
 # The night after the small demo's last day.
 SMALL_AS_OF = (SMALL.end + timedelta(days=1)).isoformat()
 
+
+def missing_spark_environment() -> str | None:
+    """Why Spark cannot run here, or None."""
+    if not (SPARK_VENV / ".installed").is_file() or not SPARK_DBT.is_file():
+        return (
+            "the Spark environment is not set up: run `make setup-spark` "
+            "(.venv-spark with dbt-spark and PySpark, and Java 17)"
+        )
+    if shutil.which("java") is None:
+        return "Spark needs Java 17 on PATH (`make setup-spark` installs or names it)"
+    return None
+
+
+def require_spark_environment() -> None:
+    """The smoke in `make test`: skip where Spark cannot run, except on CI, which must run it."""
+    missing = missing_spark_environment()
+    if missing:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI must run the Spark smoke: {missing}")
+        pytest.skip(missing)
+
+
+# The whole project on Spark: opt-in, `make test-spark` (about an hour on two cores).
 SPARK_MARKS = [
     pytest.mark.slow,
-    # Opt-in: `make test` leaves the Spark modules out, `make test-spark` (and
-    # `make test-spark-smoke`) run them.
     pytest.mark.skipif(
         os.environ.get("CS_SPARK_TESTS") != "1",
         reason="the Spark tests run with `make test-spark` (CS_SPARK_TESTS=1)",
     ),
     pytest.mark.skipif(
-        not (SPARK_VENV / ".installed").is_file() or not SPARK_DBT.is_file(),
-        reason="the Spark environment is not set up: run `make setup-spark` "
-        "(.venv-spark with dbt-spark and PySpark, and Java 17)",
-    ),
-    pytest.mark.skipif(
-        shutil.which("java") is None,
-        reason="Spark needs Java 17 on PATH (`make setup-spark` installs or names it)",
+        missing_spark_environment() is not None, reason=str(missing_spark_environment())
     ),
 ]
 
