@@ -186,11 +186,6 @@ group by
     }) }}
 {%- endmacro %}
 
-{# Text values quoted for an `in (...)`. #}
-{% macro usage_rollup_quoted(values) -%}
-    {%- for value in values %}'{{ value | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor -%}
-{%- endmacro %}
-
 {#
     Whether `day` is one of the days of `scope` (usage_rollup_touched_scope);
     `occurred_at`, when given, the instant the day is read from, bounded so
@@ -222,7 +217,7 @@ group by
     (
         {{ cs_analytics.usage_rollup_in_touched_days(scope, day) }}
         {%- if scope.accounts %}
-        or {{ account }} in ({{ cs_analytics.usage_rollup_quoted(scope.accounts) }})
+        or {{ account }} in ({{ cs_analytics.quoted_text_list(scope.accounts) }})
         {%- endif %}
     )
 {%- endmacro %}
@@ -246,7 +241,7 @@ group by
     {%- set scans = [in_days] -%}
     {%- if scope.source_accounts -%}
         {%- do scans.append(
-            prefix ~ 'source_account_id in (' ~ cs_analytics.usage_rollup_quoted(scope.source_accounts)
+            prefix ~ 'source_account_id in (' ~ cs_analytics.quoted_text_list(scope.source_accounts)
             ~ ') and not ' ~ in_days
         ) -%}
     {%- endif -%}

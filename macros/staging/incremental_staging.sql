@@ -36,11 +36,7 @@
         ~ " where table_path = '" ~ table_path ~ "' and loaded_at > " ~ watermark
         ~ ' order by file_path'
     ).columns[0].values() -%}
-    {%- set quoted = [] -%}
-    {%- for file in files -%}
-        {%- do quoted.append("'" ~ file | replace("'", "''") ~ "'") -%}
-    {%- endfor -%}
-    {{ return(quoted | join(', ') or none) }}
+    {{ return(cs_analytics.quoted_text_list(files) or none) }}
 {%- endmacro %}
 
 {#
