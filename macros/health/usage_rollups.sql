@@ -175,14 +175,16 @@ group by
         'select distinct activity_day from (' ~ known_days | join(' union all ') ~ ') as known'
         ~ ' order by 1'
     ).columns[0].values() -%}
-    {%- set accounts = run_query(cs_analytics.health_restated_accounts()).columns[0].values() -%}
-    {%- set source_accounts = run_query(
-        'select account_id from ' ~ ref('int_accounts__merge_map')
-        ~ ' where surviving_account_id in (' ~ cs_analytics.health_restated_accounts() ~ ')'
-        ~ ' order by 1'
-    ).columns[0].values() -%}
+    {%- set restated = run_query(
+        'select restated.account_id, merge_map.account_id as source_account_id'
+        ~ ' from (' ~ cs_analytics.health_restated_accounts() ~ ') as restated'
+        ~ ' left join ' ~ ref('int_accounts__merge_map') ~ ' as merge_map'
+        ~ ' on restated.account_id = merge_map.surviving_account_id'
+    ) -%}
     {{ return({
-        'days': days | list, 'accounts': accounts | list, 'source_accounts': source_accounts | list
+        'days': days | list,
+        'accounts': restated.columns[0].values() | unique | sort,
+        'source_accounts': restated.columns[1].values() | reject('none') | sort,
     }) }}
 {%- endmacro %}
 
