@@ -11,9 +11,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import pytest
-
 from cs_analytics.settings import PROJECT_DIR
+from tests.python.ci_requirements import skip_or_fail_under_ci
 
 REFERENCE_ROOT = PROJECT_DIR.parent / "shared" / "reference"
 
@@ -26,6 +25,4 @@ def reference_dir(
     if path.is_dir():
         return path
     reason = f"third-party reference data {path} is absent (CI keeps it in ../shared/reference/)"
-    if environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason}; CI=true requires it", pytrace=False)
-    pytest.skip(reason)
+    skip_or_fail_under_ci(reason, environ)

@@ -23,6 +23,7 @@ from cs_analytics.settings import PROJECT_DIR
 from cs_analytics.sql import quote_identifier, quote_literal
 from cs_devtools.demo_data import generate
 from cs_devtools.demo_data.presets import PRESETS
+from tests.python.ci_requirements import skip_or_fail_under_ci
 from tests.python.conftest import DBT, dbt_env
 
 SPARK_VENV = PROJECT_DIR / ".venv-spark"
@@ -55,11 +56,10 @@ def require_spark_environment() -> None:
     """The smoke in `make test`: skip where Spark cannot run, except on CI, which must run it."""
     missing = missing_spark_environment()
     if missing:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI must run the Spark smoke: {missing}")
-        pytest.skip(missing)
+        skip_or_fail_under_ci(missing)
 
 
+_MISSING_SPARK_ENVIRONMENT = missing_spark_environment()
 # The whole project on Spark: opt-in, `make test-spark` (about half an hour on two cores).
 SPARK_MARKS = [
     pytest.mark.slow,
@@ -68,7 +68,7 @@ SPARK_MARKS = [
         reason="the Spark tests run with `make test-spark` (CS_SPARK_TESTS=1)",
     ),
     pytest.mark.skipif(
-        missing_spark_environment() is not None, reason=str(missing_spark_environment())
+        _MISSING_SPARK_ENVIRONMENT is not None, reason=str(_MISSING_SPARK_ENVIRONMENT)
     ),
 ]
 

@@ -12,7 +12,6 @@ A screenshot of each is kept under target/report-screenshots/.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from cs_analytics.report_html.formatting import Formatter
 from cs_analytics.report_html.labels import CATALOGS
 from cs_analytics.report_html.lens import LENSES, arrange
 from cs_analytics.settings import PROJECT_DIR
+from tests.python.ci_requirements import skip_or_fail_under_ci
 from tests.python.pipeline_helpers import AS_OF, query
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -59,9 +59,7 @@ def _missing_requirement() -> str | None:
 def browser() -> Iterator[object]:
     missing = _missing_requirement()
     if missing:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI must run the browser test: {missing}")
-        pytest.skip(missing)
+        skip_or_fail_under_ci(missing)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
