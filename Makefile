@@ -151,12 +151,13 @@ spark-smoke-deps: $(SPARK_STAMP) profiles.yml java-spark-deps
 
 ## test-spark: the whole small demo built on Spark (every seed, model, snapshot, unit and data
 ## test) and every mart equal to DuckDB's, the snapshot's history over several nights equal
-## to DuckDB's, and the nightly job on Spark publishing the DuckDB night's marts as Parquet
-## (tests/python/test_spark_project.py, test_spark_snapshot.py, test_spark_nightly.py; not
-## in `make test`)
+## to DuckDB's, incremental nights on Spark equal to a full refresh, and the nightly job on
+## Spark publishing the DuckDB night's marts as Parquet (tests/python/test_spark_project.py,
+## test_spark_snapshot.py, test_spark_incremental.py, test_spark_nightly.py; not in `make test`)
 test-spark: manifest setup-spark
 	CS_SPARK_TESTS=1 $(BIN)/python -m pytest tests/python/test_spark_project.py \
-		tests/python/test_spark_snapshot.py tests/python/test_spark_nightly.py
+		tests/python/test_spark_snapshot.py tests/python/test_spark_incremental.py \
+		tests/python/test_spark_nightly.py
 
 ## test-spark-smoke: the MRR chain with its unit and data tests on Spark, and fct_mrr equal to
 ## DuckDB's (tests/python/test_spark_mrr.py, about four minutes: the Spark part of `make test`)

@@ -8,9 +8,10 @@
     window is counted as late (audit_usage_rollup_late_events) and only a
     full refresh takes it in. The pre-hook `health_delete_recompute_scope`
     deletes the rows of the scope and the model appends them again, in one
-    transaction (DuckDB runs the hook and the insert in the same one); on
-    Spark the same two statements need a Delta table (or `insert_overwrite`
-    partitioned by the day, with restatements done by a full refresh).
+    transaction (DuckDB runs the hook and the insert in the same one). On
+    Spark the table is partitioned by the day and the delete rewrites the
+    partitions that hold deleted rows (delete_rows,
+    macros/cross_db/incremental.sql).
 
     The whole table is rebuilt, as by `--full-refresh`, when its build
     fingerprint (below) differs from the one stored on its rows: whatever
@@ -151,7 +152,7 @@
         {%- endfor -%}
     {%- endset -%}
     {%- set content = run_query(
-        'select ' ~ dbt.listagg(row_text, "'\n'", 'order by ' ~ row_text) ~ ' from ' ~ relation
+        'select ' ~ cs_analytics.sorted_listagg(row_text, "'\n'") ~ ' from ' ~ relation
     ).rows[0][0] -%}
     {{ return((columns | join('|')) ~ '\n' ~ (content or '')) }}
 {%- endmacro %}
@@ -213,16 +214,17 @@
 {#
     The config of an incremental model recomputed by day (the health and
     usage rollups): appended after its pre-hook deleted the recompute scope
-    by `date_column` (health_delete_recompute_scope), incremental where the
-    engine's tables take that delete (macros/cross_db/incremental.sql).
+    by `date_column` (health_delete_recompute_scope); on Spark partitioned
+    by it, which that delete rewrites (macros/cross_db/incremental.sql).
     Called at the top of each such model, in place of its own config().
 #}
 {% macro health_incremental_config(date_column, by_account=true) -%}
     {%- set hook_arguments = ["'" ~ date_column ~ "'", 'health_build_fingerprint()']
         + (['by_account=true'] if by_account else []) -%}
     {{ config(
-        materialized=cs_analytics.incremental_materialization(),
+        materialized='incremental',
         incremental_strategy='append',
+        partition_by=cs_analytics.partitioned_by([date_column]),
         on_schema_change='fail',
         pre_hook=['{{ health_delete_recompute_scope(' ~ hook_arguments | join(', ') ~ ') }}'],
     ) }}
@@ -238,9 +240,10 @@
         {{ return('') }}
     {%- endif -%}
     {%- set start = cs_analytics.health_recompute_start(date_column, fingerprint) -%}
-    delete from {{ this }}
-    {%- if start is not none %}
-    where
+    {%- if start is none -%}
+        {{ return(cs_analytics.delete_rows(this)) }}
+    {%- endif -%}
+    {%- set condition -%}
         {{ date_column }} >= cast('{{ start }}' as date)
         {%- if by_account %}
         or composition_hash not in (
@@ -248,7 +251,8 @@
             from {{ ref('int_health__account_composition') }} as composition
         )
         {%- endif %}
-    {%- endif %}
+    {%- endset -%}
+    {{ return(cs_analytics.delete_rows(this, condition)) }}
 {%- endmacro %}
 
 {#

@@ -30,6 +30,18 @@
     end
 {%- endmacro %}
 
+{#
+    Spark types the quotient from its operands (decimal(38, 12) here) and
+    rounds it, so the cast to `scale` would round a second time: 4 / 2001
+    is 0.001999000|4997..., which rounds to 0.001999000 at 9 decimals, but
+    0.001999000500 at 12 rounds to 0.001999001. divide_exact rounds once.
+#}
+{% macro spark__health_ratio(n, d, scale, numerator_scale) -%}
+    cast({{ cs_analytics.divide_exact(
+        n, '(' ~ 10 ** numerator_scale ~ ' * (' ~ d ~ '))', scale
+    ) }} as decimal(18, {{ scale }}))
+{%- endmacro %}
+
 {% macro duckdb__health_ratio(n, d, scale, numerator_scale) -%}
     {%- set shift = 10 ** (scale - numerator_scale) -%}
     case

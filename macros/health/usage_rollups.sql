@@ -259,15 +259,17 @@ group by
         {{ return('') }}
     {%- endif -%}
     {%- set scope = cs_analytics.usage_rollup_touched_scope(fingerprint) -%}
-    delete from {{ this }}
-    {%- if scope is not none %}
-    where
+    {%- if scope is none -%}
+        {{ return(cs_analytics.delete_rows(this)) }}
+    {%- endif -%}
+    {%- set condition -%}
         {{ cs_analytics.usage_rollup_in_touched_scope(scope, 'activity_date', 'account_id') }}
         or composition_hash not in (
             select composition.composition_hash
             from {{ ref('int_health__account_composition') }} as composition
         )
-    {%- endif %}
+    {%- endset -%}
+    {{ return(cs_analytics.delete_rows(this, condition)) }}
 {%- endmacro %}
 
 {#

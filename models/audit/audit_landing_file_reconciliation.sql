@@ -14,7 +14,7 @@
     materialized='incremental',
     incremental_strategy=cs_analytics.replace_by_key_strategy(),
     unique_key=['run_id', 'file_path'],
-    partition_by=cs_analytics.replace_by_key_partition(['run_id']),
+    partition_by=cs_analytics.partitioned_by(['run_id']),
     on_schema_change='fail',
 ) }}
 

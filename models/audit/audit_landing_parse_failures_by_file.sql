@@ -10,9 +10,10 @@
 #}
 
 {{ config(
-    materialized=cs_analytics.incremental_materialization(),
-    incremental_strategy='delete+insert',
+    materialized='incremental',
+    incremental_strategy=cs_analytics.replace_by_key_strategy(),
     unique_key=['file_path'],
+    partition_by=cs_analytics.partitioned_by(['file_path']),
     on_schema_change='fail',
 ) }}
 

@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 
 from cs_devtools.demo_data import generate
@@ -16,9 +18,29 @@ AS_OF = date(2025, 1, 1)
 DEMO = {"accounts": 40, "start": date(2024, 1, 1), "end": date(2024, 12, 31), "seed": 7}
 
 
+# Two demo accounts with usage events from the first months of the demo.
+MERGED, SURVIVOR = "acc_000013", "acc_000000"
+
+
 def generate_landing(root: Path, dirty: bool = False) -> Path:
     generate(root, dirty=dirty, **DEMO)
     return root
+
+
+def landing_to(root: Path, end: date, start: date = DEMO["start"]) -> Path:
+    """The demo's Parquet landing up to `end`; a later day changes only its month's files."""
+    generate(root, DEMO["accounts"], start, end, DEMO["seed"], fmt="parquet")
+    return root
+
+
+def merge_account(landing: Path, merged: str = MERGED, survivor: str = SURVIVOR) -> None:
+    """The CRM's re-export (of a Parquet landing) after `merged` was merged into `survivor`."""
+    path = landing / "crm" / "accounts.parquet"
+    accounts = pq.read_table(path)
+    is_merged = pc.equal(accounts["account_id"], merged)
+    column = accounts.schema.get_field_index("merged_into_account_id")
+    merged_into = pc.if_else(is_merged, survivor, accounts["merged_into_account_id"])
+    pq.write_table(accounts.set_column(column, "merged_into_account_id", merged_into), path)
 
 
 def nightly_env(landing: Path, warehouse: Path, as_of: date = AS_OF) -> dict[str, str]:

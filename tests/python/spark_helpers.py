@@ -158,9 +158,9 @@ def ingest_small_demo(folder: Path) -> Path:
     return database
 
 
-def export_from_spark(folder: Path, relations: list[str]) -> Path:
-    """The Spark tables `relations` (schema.table) as Parquet folders under one folder."""
-    export = folder / "spark_export"
+def export_from_spark(folder: Path, relations: list[str], name: str = "spark_export") -> Path:
+    """The Spark tables `relations` (schema.table) as Parquet folders under folder / name."""
+    export = folder / name
     spark_python(
         folder,
         "cs_analytics.spark.parquet_export",

@@ -15,14 +15,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 import pytest
 
-from cs_devtools.demo_data import generate
 from tests.python.pipeline_helpers import (
-    DEMO,
+    SURVIVOR,
+    landing_to,
     marts_content_hash,
+    merge_account,
     relations_content_hash,
     run_nightly,
     working_db,
@@ -30,23 +29,6 @@ from tests.python.pipeline_helpers import (
 
 FIRST_END = date(2024, 12, 29)
 NIGHTS = 3
-# Both have usage events from the first months of the demo.
-MERGED, SURVIVOR = "acc_000013", "acc_000000"
-
-
-def landing_to(root: Path, end: date) -> Path:
-    generate(root, DEMO["accounts"], DEMO["start"], end, DEMO["seed"], fmt="parquet")
-    return root
-
-
-def merge_account(landing: Path, merged: str, survivor: str) -> None:
-    """The CRM's re-export after `merged` was merged into `survivor`."""
-    path = landing / "crm" / "accounts.parquet"
-    accounts = pq.read_table(path)
-    is_merged = pc.equal(accounts["account_id"], merged)
-    column = accounts.schema.get_field_index("merged_into_account_id")
-    merged_into = pc.if_else(is_merged, survivor, accounts["merged_into_account_id"])
-    pq.write_table(accounts.set_column(column, "merged_into_account_id", merged_into), path)
 
 
 def night(landing: Path, warehouse: Path, end: date, full_refresh: bool = False) -> None:
@@ -66,7 +48,7 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         end = FIRST_END + timedelta(days=number)
         landing_to(landing, end)
         if number == NIGHTS - 1:
-            merge_account(landing, MERGED, SURVIVOR)
+            merge_account(landing)
         night(landing, incremental, end)
     full = root / "full" / "cs.duckdb"
     night(landing, full, end)

@@ -41,7 +41,7 @@ composed as (
     select
         account_id,
         count(*) as member_count,
-        {{ dbt.listagg('member', "','", 'order by member') }} as members
+        {{ sorted_listagg('member', "','") }} as members
     from members
     group by account_id
 

@@ -20,8 +20,9 @@
 {%- set fingerprint = health_build_fingerprint() -%}
 
 {{ config(
-    materialized=cs_analytics.incremental_materialization(),
+    materialized='incremental',
     incremental_strategy='append',
+    partition_by=cs_analytics.partitioned_by(['activity_date']),
     on_schema_change='fail',
     pre_hook=["{{ usage_rollup_delete_touched_scope(health_build_fingerprint()) }}"],
 ) }}

@@ -15,7 +15,7 @@
 {%- set watermark = night.watermark -%}
 
 {{ config(
-    materialized=cs_analytics.incremental_materialization(),
+    materialized=cs_analytics.staging_materialization(),
     incremental_strategy='delete_insert_in_lookback',
     unique_key='event_id',
     meta={'lookback': lookback_of},
