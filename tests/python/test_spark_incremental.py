@@ -1,18 +1,17 @@
 """Incremental nights on Spark build what a full refresh on Spark builds.
 
-Four months of the demo's Parquet landing (pipeline_helpers.landing_to;
-Spark writes a partition per day, so a year takes three times as long) are
-ingested and copied into a private Spark metastore
-(cs_analytics.spark.raw_copy), and dbt builds the incremental models with
-everything upstream of them, as the nightly does. The next night the landing
-has one more day and the CRM has merged two accounts with usage from the
-first day, so that night also restates the survivor's whole history: on
-Spark, delete_rows (macros/cross_db/incremental.sql) rewrites the day
-partitions that held the rows it recomputes, and the night's tests read the
-rows it wrote. Then every incremental model must hold the rows that a
-`--full-refresh` of the same landing builds (`dbt_invocation_id` aside: it is
-each build's own), except the landing reconciliation, which keeps each
-night's rows as history.
+Four months of the demo's Parquet landing (pipeline_helpers.landing_to; a
+partition per day, fewer than a year's) are ingested and copied into a
+private Spark metastore (cs_analytics.spark.raw_copy), and dbt builds the
+incremental models with everything upstream of them, as the nightly does.
+The next night the landing has one more day and the CRM has merged two
+accounts with usage from the first day, so that night also restates the
+survivor's whole history: on Spark, delete_rows
+(macros/cross_db/incremental.sql) rewrites the day partitions that held the
+rows it recomputes, and the night's tests read the rows it wrote. Then every
+incremental model must hold the rows that a `--full-refresh` of the same
+landing builds (`dbt_invocation_id` aside: it is each build's own), except
+the landing reconciliation, which keeps each night's rows as history.
 
 Part of `make test-spark` (CS_SPARK_TESTS=1), not `make test`.
 """
