@@ -60,7 +60,7 @@ def require_spark_environment() -> None:
 
 
 _MISSING_SPARK_ENVIRONMENT = missing_spark_environment()
-# The whole project on Spark: opt-in, `make test-spark` (about half an hour on two cores).
+# The whole project on Spark: opt-in, `make test-spark` (over an hour on two cores).
 SPARK_MARKS = [
     pytest.mark.slow,
     pytest.mark.skipif(
