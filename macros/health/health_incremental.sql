@@ -246,13 +246,22 @@
     {%- set condition -%}
         {{ date_column }} >= cast('{{ start }}' as date)
         {%- if by_account %}
-        or composition_hash not in (
-            select composition.composition_hash
-            from {{ ref('int_health__account_composition') }} as composition
-        )
+        or {{ cs_analytics.built_from_a_stale_composition() }}
         {%- endif %}
     {%- endset -%}
     {{ return(cs_analytics.delete_rows(this, condition)) }}
+{%- endmacro %}
+
+{#
+    The condition on a built row of an account-level model whose account no
+    longer survives with the composition it was built from (a CRM merge, a
+    moved billing customer): the delete pre-hooks remove such rows.
+#}
+{% macro built_from_a_stale_composition() -%}
+    composition_hash not in (
+        select composition.composition_hash
+        from {{ ref('int_health__account_composition') }} as composition
+    )
 {%- endmacro %}
 
 {#

@@ -264,10 +264,7 @@ group by
     {%- endif -%}
     {%- set condition -%}
         {{ cs_analytics.usage_rollup_in_touched_scope(scope, 'activity_date', 'account_id') }}
-        or composition_hash not in (
-            select composition.composition_hash
-            from {{ ref('int_health__account_composition') }} as composition
-        )
+        or {{ cs_analytics.built_from_a_stale_composition() }}
     {%- endset -%}
     {{ return(cs_analytics.delete_rows(this, condition)) }}
 {%- endmacro %}
