@@ -302,24 +302,3 @@ group by
         )
     {%- endif %}
 {%- endmacro %}
-
-{#
-    The first activity day a night of a model incremental by day reads from a
-    rollup (usage_rollup_rows_since): the recompute start of its
-    `date_column` less the model's window but one day; none on a build of
-    every day. `window_days_query` selects the window, in days, from the
-    seed that holds it; it is read only on an incremental night, which unit
-    tests never build (the models' arithmetic reads the same seed in SQL).
-#}
-{% macro usage_rollup_first_day(date_column, fingerprint, window_days_query) -%}
-    {%- set start = cs_analytics.health_recompute_start(date_column, fingerprint) -%}
-    {%- if start is none -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set window_days = run_query(window_days_query).rows[0][0] -%}
-    {%- if window_days is none -%}
-        {{ exceptions.raise_compiler_error('no window in days: ' ~ window_days_query) }}
-    {%- endif -%}
-    {{ return((modules.datetime.date.fromisoformat(start)
-        - modules.datetime.timedelta(days=(window_days | int) - 1)).isoformat()) }}
-{%- endmacro %}

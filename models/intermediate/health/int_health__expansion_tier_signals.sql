@@ -44,7 +44,7 @@ feature_days as (
 
     {{ usage_rollup_rows_since(
         ref('int_usage__feature_days'),
-        usage_rollup_first_day(
+        health_window_first_day(
             'signal_date', fingerprint,
             'select max(window_days) from ' ~ ref('expansion_signal_registry')
             ~ " where metric = 'higher_tier_feature_events'",

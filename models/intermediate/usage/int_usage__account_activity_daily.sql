@@ -48,7 +48,7 @@ user_days as (
 
     {{ usage_rollup_rows_since(
         ref('int_usage__user_days'),
-        usage_rollup_first_day(
+        health_window_first_day(
             'score_date', fingerprint,
             'select active_window_days from (' ~ health_rules('usage') ~ ') as rules',
         ),
@@ -60,7 +60,7 @@ feature_days as (
 
     {{ usage_rollup_rows_since(
         ref('int_usage__feature_days'),
-        usage_rollup_first_day(
+        health_window_first_day(
             'score_date', fingerprint,
             'select window_days from (' ~ health_rules('adoption') ~ ') as rules',
         ),
