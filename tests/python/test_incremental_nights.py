@@ -85,6 +85,58 @@ def test_a_merge_restates_the_survivors_whole_usage_history(nights: tuple[Path, 
     assert min(row[0] for row in full) < date(2024, 6, 1)
 
 
+def test_each_account_is_restated_only_on_the_night_its_composition_is_new(
+    nights: tuple[Path, Path],
+) -> None:
+    """The higher-tier signals have no row of an account that never fired; the record does.
+
+    Each account-level model records the compositions it was built from
+    (int_health__built_compositions), so such an account is not recomputed
+    whole every night: the first night recorded every account, and the last
+    one only the survivor of the merge, whose composition changed.
+    """
+    incremental, _ = nights
+    recorded_query = (
+        "select recorded.composition_hash in ("
+        " select composition_hash from intermediate.int_health__expansion_tier_signals),"
+        " recorded.dbt_invocation_id = (select dbt_invocation_id"
+        "  from intermediate.int_usage__core_feature_days where account_id = $survivor limit 1)"
+        " from intermediate.int_health__account_composition as composition"
+        " left join intermediate.int_health__built_compositions as recorded"
+        "  on composition.composition_hash = recorded.composition_hash"
+        "  and recorded.model_name = 'int_health__expansion_tier_signals'"
+        " where composition.account_id = $account"
+    )
+    with duckdb.connect(str(working_db(incremental)), read_only=True) as con:
+        never_fired = con.execute(
+            "select count(*) from intermediate.int_health__account_composition"
+            " where composition_hash not in ("
+            "  select composition_hash from intermediate.int_health__expansion_tier_signals)"
+            " and composition_hash not in (select composition_hash"
+            "  from intermediate.int_health__built_compositions"
+            "  where model_name = 'int_health__expansion_tier_signals')"
+        ).fetchone()
+        without_rows = con.execute(
+            "select account_id from intermediate.int_health__account_composition"
+            " where account_id != $survivor and composition_hash not in ("
+            "  select composition_hash from intermediate.int_health__expansion_tier_signals)"
+            " order by 1 limit 1",
+            {"survivor": SURVIVOR},
+        ).fetchone()
+        assert without_rows is not None, "every account fired: the case is not exercised"
+        recorded = {
+            account: con.execute(
+                recorded_query, {"account": account, "survivor": SURVIVOR}
+            ).fetchall()
+            for account in (without_rows[0], SURVIVOR)
+        }
+    assert never_fired == (0,)
+    # recorded by an earlier night, though it has no row; the survivor by the merge night
+    assert recorded[without_rows[0]] == [(False, False)]
+    [(_, survivor_recorded_on_the_merge_night)] = recorded[SURVIVOR]
+    assert survivor_recorded_on_the_merge_night
+
+
 def test_the_last_night_read_only_what_changed(nights: tuple[Path, Path]) -> None:
     incremental, _ = nights
     with duckdb.connect(str(working_db(incremental)), read_only=True) as con:

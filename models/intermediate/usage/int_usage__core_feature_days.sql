@@ -16,6 +16,7 @@
 
 -- depends_on: {{ ref('int_health__account_composition') }}
 -- depends_on: {{ ref('int_accounts__merge_map') }}
+-- depends_on: {{ ref('int_health__built_compositions') }}
 
 {%- set fingerprint = health_build_fingerprint() -%}
 
@@ -25,6 +26,7 @@
     partition_by=cs_analytics.partitioned_by(['activity_date']),
     on_schema_change='fail',
     pre_hook=["{{ usage_rollup_delete_touched_scope(health_build_fingerprint()) }}"],
+    post_hook=["{{ record_built_compositions() }}"],
 ) }}
 
 {{ usage_day_rollup(
