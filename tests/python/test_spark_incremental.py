@@ -50,6 +50,9 @@ WITH_TESTS = ["--exclude", "resource_type:unit_test", "--indirect-selection", "c
 WITHOUT_TESTS = ["--exclude", "resource_type:unit_test", "resource_type:test"]
 # One row per night and file: history that a full refresh starts again.
 NIGHT_HISTORY = "audit.audit_landing_file_reconciliation"
+# Every composition each model was ever built from, the merged-away ones
+# included: a full refresh records only the current ones.
+BUILT_COMPOSITIONS = "intermediate.int_health__built_compositions"
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,7 @@ def test_incremental_nights_equal_a_full_refresh_on_spark(nights: Nights) -> Non
     found = {}
     with duckdb.connect() as con:
         for relation in nights.relations:
-            if relation == NIGHT_HISTORY:
+            if relation in (NIGHT_HISTORY, BUILT_COMPOSITIONS):
                 continue
             rows, differences = relation_differences(
                 con,
@@ -133,6 +136,20 @@ def test_incremental_nights_equal_a_full_refresh_on_spark(nights: Nights) -> Non
             if differences or rows == 0:
                 found[relation] = differences or ["no rows after the full refresh"]
     assert found == {}
+
+
+def test_the_nights_recorded_every_composition_a_full_refresh_records(nights: Nights) -> None:
+    """And the compositions the merge replaced besides (a full refresh starts the record again)."""
+    recorded = {}
+    with duckdb.connect() as con:
+        for name, export in (("nights", nights.incremental), ("full", nights.full_refresh)):
+            recorded[name] = set(
+                con.execute(
+                    "select model_name, composition_hash "
+                    f"from {spark_parquet(export, BUILT_COMPOSITIONS)}"
+                ).fetchall()
+            )
+    assert recorded["full"] and recorded["full"] < recorded["nights"]
 
 
 def test_the_incremental_night_kept_the_earlier_days(nights: Nights) -> None:
