@@ -199,11 +199,7 @@
         composition_hash not in (
             select distinct built.composition_hash from {{ this }} as built
         )
-        and composition_hash not in (
-            select recorded.composition_hash
-            from {{ ref('int_health__built_compositions') }} as recorded
-            where recorded.model_name = '{{ this.identifier }}'
-        )
+        and composition_hash not in ({{ cs_analytics.compositions_recorded_for_this() }})
     {%- else %}
     where 1 = 0
     {%- endif %}
@@ -309,11 +305,14 @@
         composition.composition_hash,
         '{{ invocation_id }}' as dbt_invocation_id
     from {{ ref('int_health__account_composition') }} as composition
-    where composition.composition_hash not in (
-        select recorded.composition_hash
-        from {{ records }} as recorded
-        where recorded.model_name = '{{ this.identifier }}'
-    )
+    where composition.composition_hash not in ({{ cs_analytics.compositions_recorded_for_this() }})
+{%- endmacro %}
+
+{# The compositions int_health__built_compositions records for the model being built. #}
+{% macro compositions_recorded_for_this() -%}
+    select recorded.composition_hash
+    from {{ ref('int_health__built_compositions') }} as recorded
+    where recorded.model_name = '{{ this.identifier }}'
 {%- endmacro %}
 
 {#
