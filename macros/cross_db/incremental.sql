@@ -65,13 +65,15 @@
 
 {#
     Delete the rows of `relation` where `condition` holds (every row when it
-    is none), for a pre-hook: what it renders is the hook's statement.
+    is none), for a hook: what it renders is the hook's statement.
+    `partition_column`: the column Spark's table is partitioned by, when the
+    relation is not the model being built (whose config says it).
 #}
-{% macro delete_rows(relation, condition=none) -%}
-    {{- return(adapter.dispatch('delete_rows', 'cs_analytics')(relation, condition)) -}}
+{% macro delete_rows(relation, condition=none, partition_column=none) -%}
+    {{- return(adapter.dispatch('delete_rows', 'cs_analytics')(relation, condition, partition_column)) -}}
 {%- endmacro %}
 
-{% macro default__delete_rows(relation, condition=none) -%}
+{% macro default__delete_rows(relation, condition=none, partition_column=none) -%}
     delete from {{ relation }}
     {%- if condition is not none %}
     where {{ condition }}
@@ -90,12 +92,12 @@
     rows, never stale ones, and the next night's recompute scope, derived
     from what the table holds, takes the missing ones in again.
 #}
-{% macro spark__delete_rows(relation, condition=none) -%}
+{% macro spark__delete_rows(relation, condition=none, partition_column=none) -%}
     {%- if condition is none -%}
         {%- do run_query('truncate table ' ~ relation) -%}
         {{- return('') -}}
     {%- endif -%}
-    {%- set partition_by = config.get('partition_by') -%}
+    {%- set partition_by = partition_column or config.get('partition_by') -%}
     {%- if partition_by is string -%}{%- set partition_by = [partition_by] -%}{%- endif -%}
     {%- if not partition_by or partition_by | length != 1 -%}
         {{ exceptions.raise_compiler_error(

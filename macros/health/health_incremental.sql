@@ -160,15 +160,27 @@
 {#
     The first local day to recompute ('YYYY-MM-DD'), or none to build every
     day (first build, --full-refresh, a changed fingerprint, an empty table).
+    The fingerprint the table was built with is on its rows, or, for a model
+    whose rows carry no build columns (`rows_carry_build` false: a public
+    mart), in its record in int_health__built_compositions, which holds the
+    fingerprint of its last build only (record_built_compositions).
 #}
-{% macro health_recompute_start(date_column, fingerprint) -%}
+{% macro health_recompute_start(date_column, fingerprint, rows_carry_build=true) -%}
     {#- `this` is none in a unit test, which always builds from scratch. -#}
     {%- if not execute or this is none or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- if rows_carry_build -%}
+        {%- set built_with = 'min(build_fingerprint), max(build_fingerprint)' -%}
+    {%- else -%}
+        {%- set recorded = cs_analytics.built_compositions_table() -%}
+        {%- set for_this = " from " ~ recorded ~ " where model_name = '" ~ this.identifier ~ "')" -%}
+        {%- set built_with = '(select min(build_fingerprint)' ~ for_this
+            ~ ', (select max(build_fingerprint)' ~ for_this -%}
+    {%- endif -%}
     {%- set built = run_query(
-        'select cast(max(' ~ date_column ~ ') as ' ~ dbt.type_string() ~ '),'
-        ~ ' min(build_fingerprint), max(build_fingerprint) from ' ~ this
+        'select cast(max(' ~ date_column ~ ') as ' ~ dbt.type_string() ~ '), '
+        ~ built_with ~ ' from ' ~ this
     ).rows[0] -%}
     {%- if built[0] is none or built[1] != fingerprint or built[2] != fingerprint -%}
         {{ return(none) }}
@@ -187,19 +199,24 @@
     of the model has the hash, or the model's post-hook recorded it
     (int_health__built_compositions), which a model with rows only on some
     days needs: an account whose expansion signal never fired has no row.
-    The built hashes are made distinct first: a few thousand, where the
-    table has a row per account-day, and DuckDB's `not in` otherwise builds
-    its lookup from every row (1.9 s against 0.15 s on the large preset).
+    A model whose rows carry no build columns (`rows_carry_build` false)
+    has only the record. The built hashes are made distinct first: a few
+    thousand, where the table has a row per account-day, and DuckDB's
+    `not in` otherwise builds its lookup from every row (1.9 s against
+    0.15 s on the large preset).
 #}
-{% macro health_restated_accounts() -%}
+{% macro health_restated_accounts(rows_carry_build=true) -%}
     select account_id
     from {{ ref('int_health__account_composition') }}
     {%- if execute and this is not none and is_incremental() %}
     where
+        {%- if rows_carry_build %}
         composition_hash not in (
             select distinct built.composition_hash from {{ this }} as built
         )
-        and composition_hash not in ({{ cs_analytics.compositions_recorded_for_this() }})
+        and
+        {%- endif %}
+        composition_hash not in ({{ cs_analytics.compositions_recorded_for_this() }})
     {%- else %}
     where 1 = 0
     {%- endif %}
@@ -209,8 +226,9 @@
     The recompute start as a date literal for a model's filters: the first
     day to recompute, or a day before any data on a full build.
 #}
-{% macro health_scope_start(date_column, fingerprint, days_before=0) -%}
-    {%- set start = cs_analytics.health_recompute_start(date_column, fingerprint) or '1900-01-01' -%}
+{% macro health_scope_start(date_column, fingerprint, days_before=0, rows_carry_build=true) -%}
+    {%- set start = cs_analytics.health_recompute_start(date_column, fingerprint, rows_carry_build)
+        or '1900-01-01' -%}
     {%- set day = modules.datetime.date.fromisoformat(start)
         - modules.datetime.timedelta(days=days_before) -%}
     {{ return(day.isoformat()) }}
@@ -241,14 +259,20 @@
 
 {#
     The config of an incremental model recomputed by day (the health and
-    usage rollups): appended after its pre-hook deleted the recompute scope
-    by `date_column` (health_delete_recompute_scope); on Spark partitioned
-    by it, which that delete rewrites (macros/cross_db/incremental.sql).
+    usage rollups, and fct_account_health_daily): appended after its
+    pre-hook deleted the recompute scope by `date_column`
+    (health_delete_recompute_scope); on Spark partitioned by it, which that
+    delete rewrites (macros/cross_db/incremental.sql). An account-level
+    model (`by_account`) records after each build the compositions and the
+    fingerprint it was built with (record_built_compositions);
+    `rows_carry_build` false for one whose rows carry no build columns
+    (build_fingerprint, composition_hash), which then has only that record.
     Called at the top of each such model, in place of its own config().
 #}
-{% macro health_incremental_config(date_column, by_account=true) -%}
+{% macro health_incremental_config(date_column, by_account=true, rows_carry_build=true) -%}
     {%- set hook_arguments = ["'" ~ date_column ~ "'", 'health_build_fingerprint()']
-        + (['by_account=true'] if by_account else []) -%}
+        + (['by_account=true'] if by_account else [])
+        + ([] if rows_carry_build else ['rows_carry_build=false']) -%}
     {%- if by_account -%}
         {#- The dependency of health_restated_accounts, which renders its
             ref on incremental nights only, never while dbt parses. -#}
@@ -260,7 +284,7 @@
         partition_by=cs_analytics.partitioned_by([date_column]),
         on_schema_change='fail',
         pre_hook=['{{ health_delete_recompute_scope(' ~ hook_arguments | join(', ') ~ ') }}'],
-        post_hook=['{{ record_built_compositions() }}'] if by_account else [],
+        post_hook=cs_analytics.record_built_compositions_hooks() if by_account else [],
     ) }}
 {%- endmacro %}
 
@@ -269,43 +293,72 @@
     recomputes. Rows of accounts that no longer survive, or survive with
     another composition, go too.
 #}
-{% macro health_delete_recompute_scope(date_column, fingerprint, by_account=false) -%}
+{% macro health_delete_recompute_scope(date_column, fingerprint, by_account=false, rows_carry_build=true) -%}
     {%- if not execute or not is_incremental() -%}
         {{ return('') }}
     {%- endif -%}
-    {%- set start = cs_analytics.health_recompute_start(date_column, fingerprint) -%}
+    {%- set start = cs_analytics.health_recompute_start(date_column, fingerprint, rows_carry_build) -%}
     {%- if start is none -%}
         {{ return(cs_analytics.delete_rows(this)) }}
     {%- endif -%}
     {%- set condition -%}
         {{ date_column }} >= cast('{{ start }}' as date)
         {%- if by_account %}
-        or {{ cs_analytics.built_from_a_stale_composition() }}
+        or {{ cs_analytics.built_from_a_stale_composition(rows_carry_build) }}
         {%- endif %}
     {%- endset -%}
     {{ return(cs_analytics.delete_rows(this, condition)) }}
 {%- endmacro %}
 
 {#
-    Post-hook of the incremental account-level models: record that the
-    model was built from every current composition (health_restated_accounts
-    reads it). On DuckDB in the transaction of the build; on Spark after it,
-    so a failed build records nothing.
+    The post-hooks of the incremental account-level models: record that the
+    model was built from every current composition with tonight's
+    fingerprint, and forget what an earlier fingerprint built (a changed
+    fingerprint rebuilt the whole table), so the record holds one
+    fingerprint per model: the one health_recompute_start compares for a
+    model whose rows do not carry it. On DuckDB in the transaction of the
+    build; on Spark after it, so a failed build records nothing. The
+    record is partitioned by model on Spark, where delete_rows rewrites the
+    model's partition.
 #}
-{% macro record_built_compositions() -%}
-    {%- set records = ref('int_health__built_compositions') -%}
-    {#- The table itself: under `dbt build --empty` a ref renders as an empty select. -#}
-    {%- set records_table = api.Relation.create(
-        database=records.database, schema=records.schema, identifier=records.identifier
-    ) %}
-    insert into {{ records_table }}
-        (model_name, composition_hash, dbt_invocation_id)
+{% macro record_built_compositions_hooks() -%}
+    {{ return([
+        "{{ forget_compositions_of_other_builds(health_build_fingerprint()) }}",
+        "{{ record_built_compositions(health_build_fingerprint()) }}",
+    ]) }}
+{%- endmacro %}
+
+{% macro forget_compositions_of_other_builds(fingerprint) -%}
+    {%- set condition -%}
+        model_name = '{{ this.identifier }}'
+        and (build_fingerprint is null or build_fingerprint != '{{ fingerprint }}')
+    {%- endset -%}
+    {{ return(cs_analytics.delete_rows(
+        cs_analytics.built_compositions_table(), condition, partition_column='model_name'
+    )) }}
+{%- endmacro %}
+
+{% macro record_built_compositions(fingerprint) -%}
+    insert into {{ cs_analytics.built_compositions_table() }}
+        (model_name, composition_hash, build_fingerprint, dbt_invocation_id)
     select distinct
         '{{ this.identifier }}' as model_name,
         composition.composition_hash,
+        '{{ fingerprint }}' as build_fingerprint,
         '{{ invocation_id }}' as dbt_invocation_id
     from {{ ref('int_health__account_composition') }} as composition
     where composition.composition_hash not in ({{ cs_analytics.compositions_recorded_for_this() }})
+{%- endmacro %}
+
+{#
+    The table of int_health__built_compositions, for the hooks that write
+    it: under `dbt build --empty` a ref renders as an empty select.
+#}
+{% macro built_compositions_table() -%}
+    {%- set records = ref('int_health__built_compositions') -%}
+    {{ return(api.Relation.create(
+        database=records.database, schema=records.schema, identifier=records.identifier
+    )) }}
 {%- endmacro %}
 
 {# The compositions int_health__built_compositions records for the model being built. #}
@@ -318,13 +371,24 @@
 {#
     The condition on a built row of an account-level model whose account no
     longer survives with the composition it was built from (a CRM merge, a
-    moved billing customer): the delete pre-hooks remove such rows.
+    moved billing customer): the delete pre-hooks remove such rows. A model
+    whose rows carry no composition_hash keeps only the rows of accounts
+    whose current composition its record holds: the others are gone or
+    restated.
 #}
-{% macro built_from_a_stale_composition() -%}
+{% macro built_from_a_stale_composition(rows_carry_build=true) -%}
+    {%- if rows_carry_build -%}
     composition_hash not in (
         select composition.composition_hash
         from {{ ref('int_health__account_composition') }} as composition
     )
+    {%- else -%}
+    account_id not in (
+        select composition.account_id
+        from {{ ref('int_health__account_composition') }} as composition
+        where composition.composition_hash in ({{ cs_analytics.compositions_recorded_for_this() }})
+    )
+    {%- endif -%}
 {%- endmacro %}
 
 {#
@@ -336,12 +400,14 @@
     `built_date_column` is the model's own day column when it is not
     score_date (the expansion signals' signal_date); `first_day`
     ('YYYY-MM-DD'), when given, an earlier first day than the recompute
-    start, for a model whose days depend on a window of days before them.
+    start, for a model whose days depend on a window of days before them;
+    `rows_carry_build` as in health_incremental_config.
 #}
-{% macro health_in_scope(fingerprint, built_date_column='score_date', first_day=none) -%}
-    {%- set first_day = first_day or cs_analytics.health_scope_start(built_date_column, fingerprint) %}
+{% macro health_in_scope(fingerprint, built_date_column='score_date', first_day=none, rows_carry_build=true) -%}
+    {%- set first_day = first_day
+        or cs_analytics.health_scope_start(built_date_column, fingerprint, rows_carry_build=rows_carry_build) %}
     (
         score_date >= cast('{{ first_day }}' as date)
-        or account_id in ({{ cs_analytics.health_restated_accounts() }})
+        or account_id in ({{ cs_analytics.health_restated_accounts(rows_carry_build) }})
     )
 {%- endmacro %}

@@ -3,13 +3,27 @@
     under the current weights version (the highest `weights_version` of the
     seed, as dim_build says), from what was known by the end of that day.
     See _health__models.yml for every rule.
+
+    Incremental like the scores it copies (macros/health/health_incremental.sql):
+    a night rewrites the days it recomputes and every day of a restated
+    account, not years of scores. Its rows carry no build columns (a public
+    mart): its fingerprint and compositions are in its record,
+    int_health__built_compositions, and a changed fingerprint (its code,
+    the weights, anything upstream) rebuilds it whole.
 #}
+
+-- depends_on: {{ ref('int_health__account_composition') }}
+
+{%- set fingerprint = health_build_fingerprint() -%}
+
+{{ health_incremental_config('score_date', rows_carry_build=false) }}
 
 with
 
 scores as (
 
     select * from {{ ref('int_health__scores_daily') }}
+    where {{ health_in_scope(fingerprint, rows_carry_build=false) }}
 
 ),
 
