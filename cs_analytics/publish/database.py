@@ -61,14 +61,15 @@ def publish_to_file(
     if changed is not None and not changed:
         return PartsWritten(len(mart.parts), 0, 0)
     changed_rows = sum(mart.parts[key].rows for key in changed or () if key in mart.parts)
+    order = "" if mart.partitions is None else f" {mart.partitions.order_sql()}"
     if changed is None or mart.partitions is None or 2 * changed_rows > mart.rows:
         con.execute(f"drop table if exists {table}")
-        con.execute(f"create table {table} as select * from {source}")
+        con.execute(f"create table {table} as select * from {source}{order}")
         _copy_descriptions(con, table, mart.name)
         return PartsWritten(len(mart.parts), len(mart.parts), mart.rows)
     # Same shape, so the working table's columns line up with the staged ones.
     in_changed = f"list_contains($keys, {mart.key_sql()})"
     keys = {"keys": sorted(changed)}
     con.execute(f"delete from {table} where {in_changed}", keys)
-    con.execute(f"insert into {table} select * from {source} where {in_changed}", keys)
+    con.execute(f"insert into {table} select * from {source} where {in_changed}{order}", keys)
     return PartsWritten(len(mart.parts), len(changed & mart.parts.keys()), changed_rows)

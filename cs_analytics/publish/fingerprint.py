@@ -36,22 +36,36 @@ class MonthlyPartitions:
     """A mart kept in parts by the month of `date_column`.
 
     Its Parquet copy is one folder per month, `<mart>/<folder_key>=YYYY-MM/`.
+    Its published rows are written in the order of `cluster_by`: an account's
+    days side by side repeat its segment, owner and band, which Parquet and
+    DuckDB then store once per run. In the order the working table happens
+    to hold (hash joins scatter it), a month of fct_account_health_daily at
+    the medium preset took 3.7 MB of Parquet; by account and day, 1.2 MB.
     """
 
     date_column: str
     folder_key: str
+    cluster_by: tuple[str, ...]
 
     def key_sql(self) -> str:
         """The part key of a row: 'YYYY-MM' of its date."""
         month = f"strftime({quote_identifier(self.date_column)}, '%Y-%m')"
         return f"coalesce({month}, {quote_literal(NULL_PARTITION)})"
 
+    def order_sql(self) -> str:
+        """The ORDER BY clause its published rows are written in."""
+        return "order by " + ", ".join(quote_identifier(column) for column in self.cluster_by)
+
 
 # Marts of account x day grain: years of history, one new day a night. The
 # smaller marts are one part each (docs/marts_interface.md, "Publishing").
 PARTITIONED_MARTS: dict[str, MonthlyPartitions] = {
-    "fct_account_health_daily": MonthlyPartitions("score_date", "score_month"),
-    "fct_expansion_signals": MonthlyPartitions("signal_date", "signal_month"),
+    "fct_account_health_daily": MonthlyPartitions(
+        "score_date", "score_month", cluster_by=("account_id", "score_date")
+    ),
+    "fct_expansion_signals": MonthlyPartitions(
+        "signal_date", "signal_month", cluster_by=("account_id", "signal_code", "signal_date")
+    ),
 }
 
 

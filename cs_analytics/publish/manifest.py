@@ -115,8 +115,13 @@ def write_manifest(folder: Path, build: PublishedBuild) -> None:
         os.fsync(handle.fileno())
 
 
+def _partitions(entry: dict) -> MonthlyPartitions:
+    # JSON has lists where the dataclass, compared with the current one, has tuples.
+    return MonthlyPartitions(**{**entry, "cluster_by": tuple(entry["cluster_by"])})
+
+
 def _published_mart(name: str, entry: dict) -> PublishedMart:
-    partitions = MonthlyPartitions(**entry["partitions"]) if entry["partitions"] else None
+    partitions = _partitions(entry["partitions"]) if entry["partitions"] else None
     parts = {key: Part(part["rows"], part["content"]) for key, part in entry["parts"].items()}
     files = {
         key: [PublishedFile(**file) for file in part["files"]]

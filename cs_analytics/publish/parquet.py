@@ -51,7 +51,8 @@ def _write(
     only = "" if keys == mart.parts.keys() else f" where list_contains($keys, {key})"
     folder_key = quote_identifier(mart.partitions.folder_key)
     con.execute(
-        f"copy (select *, {key} as {folder_key} from {source}{only}) "
+        f"copy (select *, {key} as {folder_key} from {source}{only} "
+        f"{mart.partitions.order_sql()}) "
         f"to {quote_literal(str(mart_folder))} (format parquet, partition_by ({folder_key}))",
         {"keys": sorted(keys)} if only else {},
     )

@@ -108,11 +108,12 @@ def _write_mart(spark: SparkSession, folder: Path, mart: str) -> None:
         return
     key = partitions.folder_key
     month = f"date_format(`{partitions.date_column}`, 'yyyy-MM')"
-    # One file per month; Spark names the folder of NULL dates as DuckDB does
+    # One file per month, its rows in the DuckDB copy's order (cluster_by);
+    # Spark names the folder of NULL dates as DuckDB does
     # (publish.fingerprint.NULL_PARTITION, Hive's default partition).
-    frame.selectExpr("*", f"{month} as `{key}`").coalesce(1).write.partitionBy(key).parquet(
-        str(folder / mart)
-    )
+    frame.selectExpr("*", f"{month} as `{key}`").coalesce(1).sortWithinPartitions(
+        key, *partitions.cluster_by
+    ).write.partitionBy(key).parquet(str(folder / mart))
     _drop_writer_files(folder / mart)
 
 

@@ -307,6 +307,41 @@ def test_partitioned_marts_name_a_date_column_of_their_model(manifest: dict) -> 
     for mart, partitions in PARTITIONED_MARTS.items():
         column = models[mart]["columns"][partitions.date_column]
         assert column["data_type"] == "date", mart
+        assert set(partitions.cluster_by) <= set(models[mart]["columns"]), mart
+
+
+def test_the_daily_mart_is_published_by_account_and_day_however_the_working_table_is_ordered(
+    working: Path, warehouse: Path
+) -> None:
+    """Whole and rewritten months alike, in the file and the Parquet copy (compression needs it)."""
+    assert PARTITIONED_MARTS[DAILY].cluster_by == ("account_id", "score_date")
+    change(
+        working,
+        f"create or replace table marts.{DAILY} as "
+        f"select * from marts.{DAILY} order by score_date desc, account_id desc",
+    )
+    publish(working, warehouse, "night-1")
+    change(
+        working,
+        f"update marts.{DAILY} set health_score = 99 "
+        "where account_id = 'acc_1' and score_date = date '2024-01-15'",
+    )
+    publish(working, warehouse, "night-2")
+    parquet = warehouse.with_name("cs_parquet") / DAILY
+    for month, days in (("2024-01", 31), ("2024-02", 29)):
+        in_file = query(
+            warehouse,
+            f"select account_id, score_date from marts.{DAILY} "
+            f"where strftime(score_date, '%Y-%m') = '{month}'",
+        )
+        [copy] = (parquet / f"score_month={month}").glob("*.parquet")
+        in_copy = query(
+            warehouse.with_name("probe.duckdb"),
+            f"select account_id, score_date from read_parquet('{copy}')",
+        )
+        assert len(in_file) == 3 * days
+        assert in_file == sorted(in_file), month
+        assert in_copy == sorted(in_copy), month
 
 
 def test_without_hard_links_unchanged_parquet_files_are_copied_and_still_reused(
