@@ -284,7 +284,7 @@
         partition_by=cs_analytics.partitioned_by([date_column]),
         on_schema_change='fail',
         pre_hook=['{{ health_delete_recompute_scope(' ~ hook_arguments | join(', ') ~ ') }}'],
-        post_hook=cs_analytics.record_built_compositions_hooks() if by_account else [],
+        post_hook=['{{ record_built_compositions(health_build_fingerprint()) }}'] if by_account else [],
     ) }}
 {%- endmacro %}
 
@@ -311,34 +311,28 @@
 {%- endmacro %}
 
 {#
-    The post-hooks of the incremental account-level models: record that the
+    Post-hook of the incremental account-level models: record that the
     model was built from every current composition with tonight's
-    fingerprint, and forget what an earlier fingerprint built (a changed
-    fingerprint rebuilt the whole table), so the record holds one
+    fingerprint, after forgetting what an earlier fingerprint recorded (a
+    changed fingerprint rebuilt the whole table), so the record holds one
     fingerprint per model: the one health_recompute_start compares for a
     model whose rows do not carry it. On DuckDB in the transaction of the
-    build; on Spark after it, so a failed build records nothing. The
-    record is partitioned by model on Spark, where delete_rows rewrites the
+    build; on Spark after it, so a failed build records nothing. On Spark
+    the record is partitioned by model, and delete_rows rewrites the
     model's partition.
 #}
-{% macro record_built_compositions_hooks() -%}
-    {{ return([
-        "{{ forget_compositions_of_other_builds(health_build_fingerprint()) }}",
-        "{{ record_built_compositions(health_build_fingerprint()) }}",
-    ]) }}
-{%- endmacro %}
-
-{% macro forget_compositions_of_other_builds(fingerprint) -%}
-    {%- set condition -%}
+{% macro record_built_compositions(fingerprint) -%}
+    {%- set forget -%}
         model_name = '{{ this.identifier }}'
         and (build_fingerprint is null or build_fingerprint != '{{ fingerprint }}')
     {%- endset -%}
-    {{ return(cs_analytics.delete_rows(
-        cs_analytics.built_compositions_table(), condition, partition_column='model_name'
-    )) }}
-{%- endmacro %}
-
-{% macro record_built_compositions(fingerprint) -%}
+    {#- Spark's delete_rows runs its own statements and renders none. -#}
+    {%- set forget_statement = cs_analytics.delete_rows(
+        cs_analytics.built_compositions_table(), forget, partition_column='model_name'
+    ) -%}
+    {%- if forget_statement | trim -%}
+        {%- do run_query(forget_statement) -%}
+    {%- endif %}
     insert into {{ cs_analytics.built_compositions_table() }}
         (model_name, composition_hash, build_fingerprint, dbt_invocation_id)
     select distinct

@@ -1,11 +1,11 @@
 {#
     The compositions each incremental account-level model was built from,
     and the build fingerprint it was built with: one row per model and
-    composition_hash, written by the model's own post-hooks after each
-    build (record_built_compositions_hooks,
-    macros/health/health_incremental.sql), which keep the rows of the
+    composition_hash, written by the model's own post-hook after each
+    build (record_built_compositions,
+    macros/health/health_incremental.sql), which keeps the rows of the
     model's latest fingerprint only. The select below only declares the
-    columns; the rows come from those hooks.
+    columns; the rows come from those post-hooks.
 
     Why a record apart from the models' rows: a model with rows only on
     some days (the expansion signals: the days a signal fires) has no row

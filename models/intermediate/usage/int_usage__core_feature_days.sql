@@ -26,7 +26,7 @@
     partition_by=cs_analytics.partitioned_by(['activity_date']),
     on_schema_change='fail',
     pre_hook=["{{ usage_rollup_delete_touched_scope(health_build_fingerprint()) }}"],
-    post_hook=cs_analytics.record_built_compositions_hooks(),
+    post_hook=["{{ record_built_compositions(health_build_fingerprint()) }}"],
 ) }}
 
 {{ usage_day_rollup(
