@@ -22,8 +22,9 @@
     A full refresh empties it; every model rebuilt with it records again,
     a model not rebuilt restates its sparse accounts once, and
     fct_account_health_daily is rebuilt whole. A working database from
-    before build_fingerprint existed gains the column (empty, so each model
-    forgets those rows on its next build).
+    before build_fingerprint existed gains the column, and the post-hook
+    forgets the rows recorded without it (no build fingerprint can match
+    them) before its tests read them.
 #}
 
 {{ config(
@@ -31,6 +32,7 @@
     incremental_strategy='append',
     partition_by=cs_analytics.partitioned_by(['model_name']),
     on_schema_change='append_new_columns',
+    post_hook=["{{ delete_rows(this, 'build_fingerprint is null') }}"],
 ) }}
 
 select
