@@ -93,6 +93,10 @@
     from what the table holds, takes the missing ones in again.
 #}
 {% macro spark__delete_rows(relation, condition=none, partition_column=none) -%}
+    {#- dbt renders hooks while it parses, when no statement may run. -#}
+    {%- if not execute -%}
+        {{- return('') -}}
+    {%- endif -%}
     {%- if condition is none -%}
         {%- do run_query('truncate table ' ~ relation) -%}
         {{- return('') -}}

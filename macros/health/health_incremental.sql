@@ -330,7 +330,7 @@
     {%- set forget_statement = cs_analytics.delete_rows(
         cs_analytics.built_compositions_table(), forget, partition_column='model_name'
     ) -%}
-    {%- if forget_statement | trim -%}
+    {%- if execute and forget_statement | trim -%}
         {%- do run_query(forget_statement) -%}
     {%- endif %}
     insert into {{ cs_analytics.built_compositions_table() }}
