@@ -173,8 +173,8 @@
     {%- if rows_carry_build -%}
         {%- set built_with = 'min(build_fingerprint), max(build_fingerprint)' -%}
     {%- else -%}
-        {%- set recorded = cs_analytics.built_compositions_table() -%}
-        {%- set for_this = " from " ~ recorded ~ " where model_name = '" ~ this.identifier ~ "')" -%}
+        {%- set for_this = ' from ' ~ cs_analytics.built_compositions_table()
+            ~ ' where ' ~ cs_analytics.recorded_for_this() ~ ')' -%}
         {%- set built_with = '(select min(build_fingerprint)' ~ for_this
             ~ ', (select max(build_fingerprint)' ~ for_this -%}
     {%- endif -%}
@@ -323,7 +323,7 @@
 #}
 {% macro record_built_compositions(fingerprint) -%}
     {%- set forget -%}
-        model_name = '{{ this.identifier }}'
+        {{ cs_analytics.recorded_for_this() }}
         and (build_fingerprint is null or build_fingerprint != '{{ fingerprint }}')
     {%- endset -%}
     {#- Spark's delete_rows runs its own statements and renders none. -#}
@@ -359,7 +359,12 @@
 {% macro compositions_recorded_for_this() -%}
     select recorded.composition_hash
     from {{ ref('int_health__built_compositions') }} as recorded
-    where recorded.model_name = '{{ this.identifier }}'
+    where recorded.{{ cs_analytics.recorded_for_this() }}
+{%- endmacro %}
+
+{# The condition on a row of int_health__built_compositions recorded for the model being built. #}
+{% macro recorded_for_this() -%}
+    model_name = '{{ this.identifier }}'
 {%- endmacro %}
 
 {#
