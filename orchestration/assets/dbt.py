@@ -1,6 +1,7 @@
 """The dbt project as Dagster assets: `dbt build` streams models, seeds and tests (as checks)."""
 
 import os
+import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ def dbt_models(
     # profiles.yml reads the working database path through env_var().
     os.environ.update(run.dbt_env())
     target_path = night_target_path(context.run.run_id)
+    forget_old_night_targets(target_path)
     report_stale_sources(context, dbt, run.dbt_vars_json(), target_path)
     # Unit tests check the code, not the night's data, and pin their own vars:
     # CI runs them (tests/python/test_dbt_unit_tests.py), the nightly does not.
@@ -77,6 +79,29 @@ def night_target_path(run_id: str, environ: Mapping[str, str] = os.environ) -> P
     """
     target = Path(environ.get("DBT_TARGET_PATH", dbt_project.target_path))
     return dbt_project.project_dir / target / f"dbt-{run_id[:7]}-night"
+
+
+# A week of nights' compiled SQL, run results and dbt log, to debug with;
+# each is tens of megabytes (36 MB at `medium`), so a year would keep gigabytes.
+NIGHT_TARGETS_KEPT = 7
+
+
+def forget_old_night_targets(tonight: Path, kept: int = NIGHT_TARGETS_KEPT) -> list[Path]:
+    """Remove the target folders of all but the `kept` latest nights, tonight's included.
+
+    Latest by modification time: a night still running keeps writing into its
+    folder. Returns the folders removed.
+    """
+    earlier = [
+        folder
+        for folder in tonight.parent.glob(night_target_path("*", environ={}).name)
+        if folder.is_dir() and folder != tonight
+    ]
+    earlier.sort(key=lambda folder: folder.stat().st_mtime, reverse=True)
+    removed = earlier[max(kept - 1, 0) :]
+    for folder in removed:
+        shutil.rmtree(folder, ignore_errors=True)
+    return removed
 
 
 FAILING_ROWS_SAMPLE = 5

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from dagster import AssetKey, DefaultScheduleStatus, Definitions
 
@@ -88,3 +91,24 @@ def test_the_engine_is_duckdb_or_spark() -> None:
     assert load_settings({"DBT_TARGET": "spark"}).on_spark
     with pytest.raises(ValueError, match="DBT_TARGET='postgres' is not one of duckdb, spark"):
         dbt_target({"DBT_TARGET": "postgres"})
+
+
+def test_a_night_keeps_the_target_folders_of_the_latest_nights_only(
+    manifest: dict, tmp_path: Path
+) -> None:
+    from orchestration.assets.dbt import forget_old_night_targets, night_target_path
+
+    environ = {"DBT_TARGET_PATH": str(tmp_path)}
+    nights = [night_target_path(f"run{night:04d}", environ) for night in range(10)]
+    for age, folder in enumerate(reversed(nights)):
+        (folder / "compiled").mkdir(parents=True)
+        os.utime(folder, (1_000_000 - age, 1_000_000 - age))
+    other_output = tmp_path / "partial_parse.msgpack"
+    other_output.write_bytes(b"kept")
+
+    removed = forget_old_night_targets(nights[-1], kept=3)
+
+    assert sorted(removed) == sorted(nights[:7])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [other_output.name] + [folder.name for folder in nights[7:]]
+    )
