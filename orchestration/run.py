@@ -9,7 +9,7 @@ import os
 import sys
 import uuid
 
-from dagster import DagsterEvent, DagsterEventType, DagsterInstance
+from dagster import AssetCheckSeverity, DagsterEvent, DagsterEventType, DagsterInstance
 
 from cs_analytics.run_lock import NightlyAlreadyRunning, nightly_lock
 from cs_analytics.run_metadata import record_run
@@ -25,12 +25,16 @@ def _instance() -> DagsterInstance:
 
 
 def failure_messages(events: list[DagsterEvent]) -> list[str]:
-    """What a user needs to read: failed checks first, then failed steps with their error."""
+    """What a user needs to read: failed blocking checks first, then failed steps with their error.
+
+    Warning checks that did not pass are left out: they did not stop the night,
+    and run_metadata.check_results keeps them.
+    """
     messages = []
     for event in events:
         if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.asset_check_evaluation_data
-            if not evaluation.passed:
+            if not evaluation.passed and evaluation.severity == AssetCheckSeverity.ERROR:
                 detail = getattr(evaluation, "description", None) or ""
                 messages.append(f"check {evaluation.check_name} failed: {detail}".rstrip(": "))
     for event in events:

@@ -6,7 +6,16 @@ import os
 from pathlib import Path
 
 import pytest
-from dagster import AssetKey, DefaultScheduleStatus, Definitions
+from dagster import (
+    AssetCheckSeverity,
+    AssetKey,
+    DagsterEvent,
+    DagsterEventType,
+    DefaultScheduleStatus,
+    Definitions,
+)
+
+WARN, ERROR = AssetCheckSeverity.WARN, AssetCheckSeverity.ERROR
 
 
 @pytest.fixture(scope="module")
@@ -112,3 +121,36 @@ def test_a_night_keeps_the_target_folders_of_the_latest_nights_only(
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [other_output.name] + [folder.name for folder in nights[7:]]
     )
+
+
+def _check_evaluation(name: str, passed: bool, severity: AssetCheckSeverity) -> DagsterEvent:
+    from dagster._core.definitions.asset_checks.asset_check_evaluation import (
+        AssetCheckEvaluation,
+    )
+
+    evaluation = AssetCheckEvaluation(
+        asset_key=AssetKey(["stg_billing__customers"]),
+        check_name=name,
+        passed=passed,
+        severity=severity,
+        description=f"{name} found rows",
+    )
+    return DagsterEvent(
+        event_type_value=DagsterEventType.ASSET_CHECK_EVALUATION.value,
+        job_name="nightly",
+        event_specific_data=evaluation,
+    )
+
+
+def test_a_failed_night_names_its_blocking_checks_not_its_warnings() -> None:
+    from orchestration.run import failure_messages
+
+    events = [
+        _check_evaluation("not_null_stg_billing__customers_account_id", False, WARN),
+        _check_evaluation("gx_raw_billing__invoice_lines", False, ERROR),
+        _check_evaluation("unique_stg_billing__customers_customer_id", True, ERROR),
+    ]
+
+    assert failure_messages(events) == [
+        "check gx_raw_billing__invoice_lines failed: gx_raw_billing__invoice_lines found rows"
+    ]
