@@ -94,9 +94,14 @@ class Night:
         return "\n".join(tail)
 
 
-def night_env(paths: NightPaths, as_of: date) -> dict[str, str]:
-    """The environment `make run` reads, pinned to UTC and USD, in the bench folder."""
+def night_env(paths: NightPaths, as_of: date, dbt_threads: int | None = None) -> dict[str, str]:
+    """The environment `make run` reads, pinned to UTC and USD, in the bench folder.
+
+    `dbt_threads` is the preset's DBT_THREADS, unless the caller's shell sets one.
+    """
     env = {k: v for k, v in os.environ.items() if k not in _UNSET}
+    if dbt_threads is not None:
+        env.setdefault("DBT_THREADS", str(dbt_threads))
     env.update(
         {
             "LANDING_DIR": str(paths.landing),
@@ -114,7 +119,13 @@ def night_env(paths: NightPaths, as_of: date) -> dict[str, str]:
     return env
 
 
-def run_night(label: str, paths: NightPaths, as_of: date, say: Callable[[str], None]) -> Night:
+def run_night(
+    label: str,
+    paths: NightPaths,
+    as_of: date,
+    say: Callable[[str], None],
+    dbt_threads: int | None = None,
+) -> Night:
     """Run one nightly to its end; `say` receives the heartbeat lines."""
     log = paths.logs / f"night-{label}.log"
     before = _latest_run_id(paths.dagster_home)
@@ -123,7 +134,7 @@ def run_night(label: str, paths: NightPaths, as_of: date, say: Callable[[str], N
         process = subprocess.Popen(
             [sys.executable, "-m", "orchestration.run"],
             cwd=PROJECT_DIR,
-            env=night_env(paths, as_of),
+            env=night_env(paths, as_of, dbt_threads),
             stdout=out,
             stderr=subprocess.STDOUT,
         )

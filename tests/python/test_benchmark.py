@@ -26,6 +26,8 @@ from cs_analytics.landing.discovery import discover_landing
 from cs_analytics.settings import PROJECT_DIR
 from cs_devtools.benchmark.landing import Landing, build_landing
 from cs_devtools.benchmark.memory import PeakMemory
+from cs_devtools.benchmark.night import NightPaths, night_env
+from cs_devtools.benchmark.nightly import BENCH_PLANS
 from cs_devtools.benchmark.pipeline import DbtTimes, ModelsRun
 from cs_devtools.benchmark.reference import MICRO, MonthTotals, reference_totals, run_reference
 from cs_devtools.benchmark.report import TABLE_HEADER, table_row
@@ -218,6 +220,18 @@ def test_a_night_that_failed_has_no_time_in_the_table_or_the_exponent() -> None:
 
 
 @pytest.mark.slow
+def test_a_preset_sets_the_nights_dbt_threads_unless_the_shell_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = NightPaths.inside(tmp_path)
+    as_of = date(2026, 6, 15)
+    monkeypatch.delenv("DBT_THREADS", raising=False)
+    assert "DBT_THREADS" not in night_env(paths, as_of)
+    assert night_env(paths, as_of, BENCH_PLANS["large"].dbt_threads)["DBT_THREADS"] == "1"
+    monkeypatch.setenv("DBT_THREADS", "2")
+    assert night_env(paths, as_of, BENCH_PLANS["large"].dbt_threads)["DBT_THREADS"] == "2"
+
+
 def test_make_bench_small_runs_both_nights_and_records_them(tmp_path: Path) -> None:
     """What CI runs once: `make bench PRESET=small`, into a temporary bench folder."""
     results = tmp_path / "bench_results.json"
