@@ -17,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -94,14 +94,23 @@ class Night:
         return "\n".join(tail)
 
 
+def nights_dbt_threads(
+    preset_threads: int | None, environ: Mapping[str, str] = os.environ
+) -> int | None:
+    """The nights' DBT_THREADS: the shell's, else the preset's; None: the profile's default."""
+    configured = environ.get("DBT_THREADS") or preset_threads
+    return int(configured) if configured else None
+
+
 def night_env(paths: NightPaths, as_of: date, dbt_threads: int | None = None) -> dict[str, str]:
     """The environment `make run` reads, pinned to UTC and USD, in the bench folder.
 
     `dbt_threads` is the preset's DBT_THREADS, unless the caller's shell sets one.
     """
     env = {k: v for k, v in os.environ.items() if k not in _UNSET}
-    if dbt_threads is not None:
-        env.setdefault("DBT_THREADS", str(dbt_threads))
+    threads = nights_dbt_threads(dbt_threads, env)
+    if threads is not None:
+        env["DBT_THREADS"] = str(threads)
     env.update(
         {
             "LANDING_DIR": str(paths.landing),

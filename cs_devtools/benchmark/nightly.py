@@ -28,7 +28,7 @@ from pathlib import Path
 
 from cs_analytics.settings import PROJECT_DIR, RunSettings
 from cs_devtools.benchmark.memory import PeakMemory
-from cs_devtools.benchmark.night import Night, NightPaths, run_night
+from cs_devtools.benchmark.night import Night, NightPaths, nights_dbt_threads, run_night
 from cs_devtools.benchmark.pipeline import DbtFailed, PipelineOptions
 from cs_devtools.benchmark.run import bench_one
 from cs_devtools.benchmark.usage_rollup import (
@@ -168,12 +168,6 @@ def _git_commit() -> str | None:
     return done.stdout.strip() or None
 
 
-def _dbt_threads(plan: BenchPlan) -> int | None:
-    """The nights' dbt threads: the shell's DBT_THREADS, else the plan's; None: the profile's."""
-    configured = os.environ.get("DBT_THREADS") or plan.dbt_threads
-    return int(configured) if configured else None
-
-
 def _machine() -> dict:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     return {"cpus": os.cpu_count(), "memory_gb": round(memory / 2**30, 1)}
@@ -216,7 +210,7 @@ def bench_preset(preset: Preset, plan: BenchPlan, folder: Path, regenerate: bool
         "landing_start": preset.start.isoformat(),
         "landing_end": preset.end.isoformat(),
         "repeats": plan.repeats,
-        "dbt_threads": _dbt_threads(plan),
+        "dbt_threads": nights_dbt_threads(plan.dbt_threads),
         "failed": None,
     }
     record.update(prepare_landing(preset, folder, regenerate, say))

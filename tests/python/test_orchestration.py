@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from dagster import (
+    AssetCheckEvaluation,
     AssetCheckSeverity,
     AssetKey,
     DagsterEvent,
@@ -124,10 +125,6 @@ def test_a_night_keeps_the_target_folders_of_the_latest_nights_only(
 
 
 def _check_evaluation(name: str, passed: bool, severity: AssetCheckSeverity) -> DagsterEvent:
-    from dagster._core.definitions.asset_checks.asset_check_evaluation import (
-        AssetCheckEvaluation,
-    )
-
     evaluation = AssetCheckEvaluation(
         asset_key=AssetKey(["stg_billing__customers"]),
         check_name=name,
